@@ -1,0 +1,30 @@
+# The README's two commands are `make demo` and `make test`; everything else here serves them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit conformance bench
+
+$(BIN)/cloudflow: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/cloudflow
+	$(BIN)/cloudflow run examples/order/flow.json --input @examples/order/input.json \
+		--mock-config examples/order/mock-config.json --test-case HappyPath
+
+lint: $(BIN)/cloudflow
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# pytest exits 5 when a selection collects no test (e.g. `make unit PYTEST_ARGS="-m deployed"`
+# without a stack); that is reported plainly and not treated as a crash.
+unit: $(BIN)/cloudflow
+	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
+
+test: lint unit
+
+bench: $(BIN)/cloudflow
+	$(BIN)/python bench/engine.py

@@ -1,0 +1,33 @@
+"""The Context object (`$$`) of a running state, built as Step Functions shapes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudflow.core.snapshot import ExecutionInfo, Frame
+from cloudflow.core.timestamps import iso_from_ms
+
+
+def build_context(info: ExecutionInfo, frame: Frame, state_name: str, token: str | None = None) -> dict[str, Any]:
+    """`$$` for `state_name` running in `frame`; Task.Token only for callback tasks, Map.Item in Map."""
+    context: dict[str, Any] = {
+        "Execution": {
+            "Id": info.execution_arn,
+            "Input": info.input,
+            "StartTime": iso_from_ms(info.start_time_ms),
+            "Name": info.name,
+            "RoleArn": info.role_arn,
+            "RedriveCount": info.redrive_count,
+        },
+        "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
+        "State": {
+            "EnteredTime": iso_from_ms(frame.entered_time_ms),
+            "Name": state_name,
+            "RetryCount": frame.retry_total,
+        },
+    }
+    if token is not None:
+        context["Task"] = {"Token": token}
+    if frame.map_item is not None:
+        context["Map"] = {"Item": frame.map_item}
+    return context

@@ -1,0 +1,107 @@
+"""Payload templates (Parameters, ResultSelector, ItemSelector, BatchInput) compiled once.
+
+A key ending in `.$` takes its value from a path (`$...`), the Context object (`$$...`) or an
+intrinsic function call (`States.X(...)`); every other value is copied as is. A path that finds
+nothing fails the state with States.Runtime, as Step Functions does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cloudflow.core.dataflow.intrinsics import IntrinsicCall, evaluate_intrinsic, parse_intrinsic
+from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.dataflow.jsonpath import JsonPath, PathNotFoundError
+from cloudflow.core.dataflow.path_value import split_context_path
+from cloudflow.core.dataflow.scope import Scope
+from cloudflow.core.error_names import StatesError
+from cloudflow.core.failure import fail
+
+
+@dataclass(frozen=True)
+class Constant:
+    value: Any
+
+
+@dataclass(frozen=True)
+class PathRef:
+    field: str
+    text: str
+    is_context: bool
+    path: JsonPath
+
+
+@dataclass(frozen=True)
+class IntrinsicRef:
+    call: IntrinsicCall
+
+
+@dataclass(frozen=True)
+class ObjectTemplate:
+    fields: tuple[tuple[str, Template], ...]
+
+
+@dataclass(frozen=True)
+class ArrayTemplate:
+    items: tuple[Template, ...]
+
+
+Template = Constant | PathRef | IntrinsicRef | ObjectTemplate | ArrayTemplate
+
+
+def compile_template(raw: Any) -> Template:
+    """Compile a raw payload template; constant sub-trees collapse into one Constant."""
+    if isinstance(raw, dict):
+        fields: list[tuple[str, Template]] = []
+        for key, value in raw.items():
+            if key.endswith(".$") and isinstance(value, str):
+                fields.append((key[:-2], _compile_dynamic(key, value)))
+            else:
+                fields.append((key, compile_template(value)))
+        if all(isinstance(t, Constant) for _, t in fields):
+            return Constant(raw)
+        return ObjectTemplate(tuple(fields))
+    if isinstance(raw, list):
+        items = tuple(compile_template(v) for v in raw)
+        if all(isinstance(t, Constant) for t in items):
+            return Constant(raw)
+        return ArrayTemplate(items)
+    return Constant(raw)
+
+
+def _compile_dynamic(field: str, text: str) -> Template:
+    if text.startswith("$"):
+        is_context, path = split_context_path(text)
+        return PathRef(field, text, is_context, path)
+    return IntrinsicRef(parse_intrinsic(text))
+
+
+def render(template: Template, scope: Scope) -> Any:
+    """Evaluate a compiled template against the scope."""
+    if isinstance(template, Constant):
+        return _copy(template.value)
+    if isinstance(template, PathRef):
+        source = scope.context if template.is_context else scope.input
+        try:
+            return _copy(template.path.find(source))
+        except PathNotFoundError:
+            raise fail(
+                StatesError.RUNTIME,
+                f"The JSONPath '{template.text}' specified for the field '{template.field}' "
+                f"could not be found in the input '{to_json_text(scope.input)}'",
+            ) from None
+    if isinstance(template, IntrinsicRef):
+        return evaluate_intrinsic(template.call, scope)
+    if isinstance(template, ObjectTemplate):
+        return {key: render(value, scope) for key, value in template.fields}
+    return [render(item, scope) for item in template.items]
+
+
+def _copy(value: Any) -> Any:
+    """Templates hand out fresh containers so later ResultPath merges never alias the definition."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

@@ -1,0 +1,133 @@
+"""The execution snapshot: everything `advance` needs to resume an execution, JSON-serialisable.
+
+Frames are the unit of progress: the root frame runs the state machine; each Parallel branch and
+Map iteration runs in a child frame whose id is derived from its parent's, so re-creating a child
+is idempotent. Tasks and timers are indexed by token and timer id, so a stale or duplicate event
+finds nothing and does nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ExecutionStatus(StrEnum):
+    """Terminal and running statuses, as DescribeExecution spells them."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    ABORTED = "ABORTED"
+
+
+class FramePhase(StrEnum):
+    """Where a frame stands: about to enter its state, parked, or finished."""
+
+    READY = "READY"
+    BLOCKED = "BLOCKED"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class Join(BaseModel):
+    """A Parallel or Map state waiting on its children (the fan-in bookkeeping)."""
+
+    kind: str  # "parallel" | "map"
+    total: int
+    started: int = 0
+    window: int = 0  # MaxConcurrency; 0 = unbounded
+    child_inputs: list[Any] = Field(default_factory=list)  # Map: the (selected, batched) items
+    results: dict[int, Any] = Field(default_factory=dict)
+    failed: int = 0
+    tolerated_count: int | None = None
+    tolerated_percentage: float | None = None
+    effective_input: Any = None
+    event_name: str = ""
+
+
+class Frame(BaseModel):
+    """One thread of control: the root machine, a Parallel branch or a Map iteration."""
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    id: str
+    parent_id: str | None = None
+    machine_path: str = ""  # JSON pointer of the (sub) machine within the definition
+    index: int = 0  # branch or item index within the parent
+    phase: FramePhase = FramePhase.READY
+    state_name: str
+    state_input: Any = None
+    effective_input: Any = None
+    entered_event_id: int = 0
+    entered_time_ms: int = 0
+    last_event_id: int = 0
+    retry_counts: list[int] = Field(default_factory=list)
+    retry_total: int = 0
+    token: str | None = None
+    attempt: int = 0
+    timers: list[str] = Field(default_factory=list)
+    map_item: dict[str, Any] | None = None
+    join: Join | None = None
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+
+
+class PendingTask(BaseModel):
+    """A task invocation awaiting its answer."""
+
+    frame_id: str
+    state_name: str
+    resource: str
+    heartbeat_seconds: int | None = None
+    heartbeat_timer: str | None = None
+
+
+class Timer(BaseModel):
+    """A wake-up the host was asked to deliver."""
+
+    frame_id: str
+    purpose: str  # wait | retry | task-timeout | heartbeat | execution-timeout
+    due_ms: int
+    token: str | None = None
+
+
+class ExecutionInfo(BaseModel):
+    """Who and what this execution is: the `$$.Execution` and `$$.StateMachine` facts."""
+
+    execution_arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_name: str
+    role_arn: str
+    start_time_ms: int
+    input: Any
+    redrive_count: int = 0
+
+
+class ExecutionSnapshot(BaseModel):
+    """All durable state of one execution between two `advance` calls."""
+
+    info: ExecutionInfo
+    status: ExecutionStatus = ExecutionStatus.RUNNING
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    frames: dict[str, Frame] = Field(default_factory=dict)
+    tasks: dict[str, PendingTask] = Field(default_factory=dict)
+    timers: dict[str, Timer] = Field(default_factory=dict)
+    last_event_id: int = 0
+    transitions: int = 0
+    seed: str
+    draws: int = 0
+    serial: int = 0  # source of token and timer ids, unique within the execution
+    version: int = 0
+
+
+def new_snapshot(info: ExecutionInfo, seed: str) -> ExecutionSnapshot:
+    """A snapshot for an execution that has not started yet; feed it ExecutionStarted."""
+    return ExecutionSnapshot(info=info, seed=seed)

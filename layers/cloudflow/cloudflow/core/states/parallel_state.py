@@ -1,0 +1,25 @@
+"""Parallel: every branch runs on the same input in its own child frame; results keep branch order."""
+
+from __future__ import annotations
+
+from cloudflow.asl.model import ParallelState
+from cloudflow.core.machine_index import child_pointer
+from cloudflow.core.snapshot import Frame, FramePhase, Join
+from cloudflow.core.states.join import start_child
+from cloudflow.core.states.results import finish_with_result, render_parameters
+from cloudflow.core.step_run import StepRun
+
+
+def run_parallel(run: StepRun, frame: Frame, state: ParallelState) -> None:
+    """InputPath -> Parameters, then fan out one child frame per branch."""
+    effective = render_parameters(run, frame, state, run.effective_input(frame, state))
+    run.record(frame, "ParallelStateStarted")
+    if not state.branches:
+        run.record(frame, "ParallelStateSucceeded")
+        finish_with_result(run, frame, state, [])
+        return
+    frame.join = Join(kind="parallel", total=len(state.branches), effective_input=effective)
+    frame.phase = FramePhase.BLOCKED
+    for index, branch in enumerate(state.branches):
+        pointer = child_pointer(frame.machine_path, frame.state_name, f"Branches/{index}")
+        start_child(run, frame, index, pointer, branch.start_at, effective)

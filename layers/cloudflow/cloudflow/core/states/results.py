@@ -1,0 +1,32 @@
+"""The tail every result-producing state shares: ResultSelector, ResultPath, OutputPath, exit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudflow.core.dataflow.input_output import apply_result_path
+from cloudflow.core.dataflow.payload_template import compile_template, render
+from cloudflow.core.snapshot import Frame
+from cloudflow.core.step_run import StepRun
+
+
+def finish_with_result(run: StepRun, frame: Frame, state: Any, result: Any) -> None:
+    """Shape `result` as the state declares and leave the state with it."""
+
+    def work() -> None:
+        shaped = result
+        if getattr(state, "result_selector", None) is not None:
+            template = run.compiled(state, "ResultSelector", lambda: compile_template(state.result_selector))
+            shaped = render(template, run.scope(frame, result))
+        merged = apply_result_path(state.result_path, frame.state_input, shaped)
+        run.exit_state(frame, run.state_output(frame, state, merged))
+
+    run.guarded(frame, work)
+
+
+def render_parameters(run: StepRun, frame: Frame, state: Any, data: Any, token: str | None = None) -> Any:
+    """The state's Parameters rendered over `data`, or `data` itself when it has none."""
+    if state.parameters is None:
+        return data
+    template = run.compiled(state, "Parameters", lambda: compile_template(state.parameters))
+    return render(template, run.scope(frame, data, token))

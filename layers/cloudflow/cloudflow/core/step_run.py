@@ -1,0 +1,265 @@
+"""One `advance` call in progress: the working snapshot, the frames to run, what to emit.
+
+It owns the frame lifecycle shared by every state type: entering a state (history, metering),
+leaving it, failing it through Retry and Catch, and finishing a frame into its parent or the
+execution. State types live in `cloudflow.core.states` and call back into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cloudflow.asl.model import MapState, ParallelState, State, StateMachine, TaskState
+from cloudflow.core.catch import catch_output, find_catcher
+from cloudflow.core.commands import CancelWakeUp, Command, CompleteExecution, ScheduleWakeUp
+from cloudflow.core.context_object import build_context
+from cloudflow.core.dataflow.input_output import select_path
+from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.dataflow.scope import Scope
+from cloudflow.core.error_names import StatesError
+from cloudflow.core.failure import Failure, FailureRaised
+from cloudflow.core.history import history_event
+from cloudflow.core.machine_index import cached, machine_at
+from cloudflow.core.retry import decide_retry
+from cloudflow.core.seeded_random import SeededRandom
+from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase, Timer
+
+T = TypeVar("T")
+
+# Errors raised by a state's own evaluation get Step Functions' location prefix in their cause.
+_LOCATED_ERRORS = frozenset({StatesError.RUNTIME.value, StatesError.QUERY_EVALUATION_ERROR.value})
+
+StateHandler = Callable[["StepRun", Frame, Any], None]
+
+
+class StepRun:
+    """Mutable working set of one `advance` call; discarded once the Decision is built."""
+
+    def __init__(self, machine: StateMachine, snapshot: ExecutionSnapshot, now_ms: int) -> None:
+        self.machine = machine
+        self.snapshot = snapshot
+        self.now_ms = now_ms
+        self.commands: list[Command] = []
+        self.history: list[dict[str, Any]] = []
+        self.transitions = 0
+        self.runnable: deque[str] = deque()
+        self.random = SeededRandom(snapshot.seed, snapshot.draws)
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def state_of(self, frame: Frame) -> State:
+        """The state definition a frame is at."""
+        return machine_at(self.machine, frame.machine_path).states[frame.state_name]
+
+    def compiled(self, owner: object, key: str, build: Callable[[], T]) -> T:
+        """A compiled expression of `owner`, built once per definition."""
+        return cached(self.machine, owner, key, build)
+
+    def scope(self, frame: Frame, data: Any, token: str | None = None) -> Scope:
+        """The evaluation scope of the frame's current state over `data`."""
+        context = build_context(self.snapshot.info, frame, frame.state_name, token)
+        return Scope(data, context, self.random)
+
+    def context(self, frame: Frame) -> dict[str, Any]:
+        """The Context object of the frame's current state."""
+        return build_context(self.snapshot.info, frame, frame.state_name)
+
+    def effective_input(self, frame: Frame, state: Any) -> Any:
+        """The state's raw input through its InputPath."""
+        return self._through_path(frame, state.input_path, frame.state_input)
+
+    def state_output(self, frame: Frame, state: Any, data: Any) -> Any:
+        """`data` through the state's OutputPath."""
+        return self._through_path(frame, state.output_path, data)
+
+    def _through_path(self, frame: Frame, path: str | None, data: Any) -> Any:
+        if path == "$":
+            return data
+        context = self.context(frame) if path is not None and path.startswith("$$") else {}
+        return select_path(path, data, context)
+
+    def new_token(self) -> str:
+        """A task token: derived from the execution's secret seed, so it cannot be guessed."""
+        self.snapshot.serial += 1
+        return hashlib.sha256(f"{self.snapshot.seed}:token:{self.snapshot.serial}".encode()).hexdigest()
+
+    def next_id(self, prefix: str) -> str:
+        """A new id, unique within the execution and the same on every replay."""
+        self.snapshot.serial += 1
+        return f"{prefix}-{self.snapshot.serial}"
+
+    # --- emitting ------------------------------------------------------------------------------
+
+    def record(self, frame: Frame | None, event_type: str, details: dict[str, Any] | None = None) -> int:
+        """Append a history event, chained to the frame's previous event; returns its id."""
+        snap = self.snapshot
+        snap.last_event_id += 1
+        previous = frame.last_event_id if frame is not None else snap.last_event_id - 1
+        self.history.append(history_event(snap.last_event_id, previous, self.now_ms, event_type, details))
+        if frame is not None:
+            frame.last_event_id = snap.last_event_id
+        return snap.last_event_id
+
+    def schedule_timer(self, frame: Frame, purpose: str, due_ms: int, token: str | None = None) -> str:
+        """Ask the host for a wake-up and remember what it is for."""
+        timer_id = self.next_id("timer")
+        self.snapshot.timers[timer_id] = Timer(frame_id=frame.id, purpose=purpose, due_ms=due_ms, token=token)
+        frame.timers.append(timer_id)
+        self.commands.append(ScheduleWakeUp(timer_id, due_ms, purpose))
+        return timer_id
+
+    def cancel_timers(self, frame: Frame) -> None:
+        """Drop the frame's pending wake-ups (a late fire then finds nothing)."""
+        for timer_id in frame.timers:
+            if self.snapshot.timers.pop(timer_id, None) is not None:
+                self.commands.append(CancelWakeUp(timer_id))
+        frame.timers = []
+
+    # --- the frame lifecycle -------------------------------------------------------------------
+
+    def drain(self, handlers: dict[str, StateHandler]) -> None:
+        """Run every runnable frame until each reaches a durable boundary or its end."""
+        frames = self.snapshot.frames
+        while self.runnable and self.snapshot.status == ExecutionStatus.RUNNING:
+            frame = frames.get(self.runnable.popleft())
+            if frame is None:
+                continue
+            while frame.phase == FramePhase.READY and self.snapshot.status == ExecutionStatus.RUNNING:
+                self.enter(frame, handlers)
+            if frame.phase in (FramePhase.SUCCEEDED, FramePhase.FAILED) and frame.id in frames:
+                self.finish_frame(frame)
+
+    def enter(self, frame: Frame, handlers: dict[str, StateHandler]) -> None:
+        """Enter the frame's state: history, one metered transition, then the state's own work."""
+        state = self.state_of(frame)
+        frame.entered_time_ms = self.now_ms
+        frame.retry_counts = [0] * len(getattr(state, "retry", ()))
+        frame.retry_total = 0
+        frame.attempt = 0
+        self.transitions += 1
+        frame.entered_event_id = self.record(
+            frame,
+            f"{state.type}StateEntered",
+            {"name": frame.state_name, "input": to_json_text(frame.state_input),
+             "inputDetails": {"truncated": False}},
+        )
+        self.guarded(frame, lambda: handlers[state.type](self, frame, state))
+
+    def guarded(self, frame: Frame, work: Callable[[], None]) -> None:
+        """Run state work; a workflow failure it raises goes through Retry and Catch."""
+        try:
+            work()
+        except FailureRaised as raised:
+            self.fail_state(frame, self.locate(frame, raised.failure))
+
+    def locate(self, frame: Frame, failure: Failure) -> Failure:
+        """Prefix a state-evaluation error's cause with where it happened, as Step Functions does."""
+        if failure.error not in _LOCATED_ERRORS:
+            return failure
+        where = (
+            f"An error occurred while executing the state '{frame.state_name}' "
+            f"(entered at the event id #{frame.entered_event_id})."
+        )
+        return Failure(failure.error, f"{where} {failure.cause}" if failure.cause else where)
+
+    def exit_state(self, frame: Frame, output: Any, next_state: str | None = None) -> None:
+        """Leave the state with `output`: on to `next_state` (or the state's Next), or end the frame."""
+        state = self.state_of(frame)
+        self.record(
+            frame,
+            f"{state.type}StateExited",
+            {"name": frame.state_name, "output": to_json_text(output), "outputDetails": {"truncated": False}},
+        )
+        target = next_state if next_state is not None else getattr(state, "next", None)
+        if target is None:
+            frame.phase = FramePhase.SUCCEEDED
+            frame.output = output
+            return
+        frame.state_name = target
+        frame.state_input = output
+        frame.phase = FramePhase.READY
+
+    def fail_state(self, frame: Frame, failure: Failure) -> None:
+        """A state failed: retry it if a Retrier says so, else catch it, else fail the frame."""
+        state = self.state_of(frame)
+        self.cancel_timers(frame)
+        if isinstance(state, TaskState | ParallelState | MapState):
+            decision = decide_retry(state.retry, frame.retry_counts, failure.error, self.random)
+            if decision.retry:
+                frame.retry_counts[decision.index] += 1
+                frame.retry_total += 1
+                frame.phase = FramePhase.BLOCKED
+                self.transitions += 1  # each retry is metered again (Step Functions' rule)
+                self.schedule_timer(frame, "retry", self.now_ms + decision.delay_ms)
+                return
+            catcher = find_catcher(state.catch, failure)
+            if catcher is not None:
+                try:
+                    outcome = catch_output(catcher, frame.state_input, failure)
+                except FailureRaised as raised:
+                    self.fail_frame(frame, raised.failure)
+                    return
+                self.exit_state(frame, outcome.output, outcome.next_state)
+                return
+        self.fail_frame(frame, failure)
+
+    def fail_frame(self, frame: Frame, failure: Failure) -> None:
+        """End the frame with a failure nobody in it caught."""
+        frame.phase = FramePhase.FAILED
+        frame.error = failure.error
+        frame.cause = failure.cause
+
+    def finish_frame(self, frame: Frame) -> None:
+        """A frame ended: hand its outcome to its parent's join, or end the execution."""
+        self.cancel_timers(frame)
+        del self.snapshot.frames[frame.id]
+        if frame.parent_id is None:
+            if frame.phase == FramePhase.SUCCEEDED:
+                self.complete(ExecutionStatus.SUCCEEDED, output=frame.output)
+            else:
+                self.complete(ExecutionStatus.FAILED, error=frame.error, cause=frame.cause)
+            return
+        parent = self.snapshot.frames.get(frame.parent_id)
+        if parent is not None and parent.join is not None:
+            from cloudflow.core.states.join import child_finished  # the join needs StepRun itself
+
+            child_finished(self, parent, frame)
+
+    def abort_children(self, parent: Frame) -> None:
+        """Drop every descendant of `parent` with its tasks and timers (a branch failed, or a stop)."""
+        prefix = parent.id + "/"
+        for frame_id in [fid for fid in self.snapshot.frames if fid.startswith(prefix)]:
+            child = self.snapshot.frames.pop(frame_id)
+            self.cancel_timers(child)
+            if child.token is not None:
+                self.snapshot.tasks.pop(child.token, None)
+
+    def complete(
+        self, status: ExecutionStatus, output: Any = None, error: str | None = None, cause: str | None = None
+    ) -> None:
+        """End the execution: history, status, and the CompleteExecution command."""
+        snap = self.snapshot
+        if status == ExecutionStatus.SUCCEEDED:
+            self.record(None, "ExecutionSucceeded",
+                        {"output": to_json_text(output), "outputDetails": {"truncated": False}})
+        else:
+            details: dict[str, Any] = {}
+            if error is not None:
+                details["error"] = error
+            if cause is not None:
+                details["cause"] = cause
+            kind = {ExecutionStatus.FAILED: "ExecutionFailed", ExecutionStatus.TIMED_OUT: "ExecutionTimedOut",
+                    ExecutionStatus.ABORTED: "ExecutionAborted"}[status]
+            self.record(None, kind, details)
+        snap.status, snap.output, snap.error, snap.cause = status, output, error, cause
+        for frame in list(snap.frames.values()):
+            self.cancel_timers(frame)
+        snap.frames.clear()
+        snap.tasks.clear()
+        for timer_id in list(snap.timers):
+            self.commands.append(CancelWakeUp(timer_id))
+        snap.timers.clear()
+        self.commands.append(CompleteExecution(status.value, output, error, cause))

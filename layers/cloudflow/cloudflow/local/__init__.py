@@ -1,0 +1,1 @@
+"""The local runner: the pure engine driven to completion in one process on a virtual clock."""

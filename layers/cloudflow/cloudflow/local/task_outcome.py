@@ -1,0 +1,39 @@
+"""What a local task resolver answers for one InvokeTask command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from cloudflow.core.commands import InvokeTask
+
+
+@dataclass(frozen=True)
+class TaskReturned:
+    """The task succeeded with `output`."""
+
+    output: Any
+
+
+@dataclass(frozen=True)
+class TaskThrew:
+    """The task failed with `error` and `cause`."""
+
+    error: str
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """Nobody answers (a callback that never comes): only a timeout can end the task."""
+
+
+TaskOutcome = TaskReturned | TaskThrew | NoAnswer
+
+
+class TaskResolver(Protocol):
+    """Answers a task invocation in process; returns None when it does not know the task."""
+
+    def resolve(self, invocation: InvokeTask) -> TaskOutcome | None:
+        """The outcome for this invocation, or None to let the next resolver try."""
+        ...
