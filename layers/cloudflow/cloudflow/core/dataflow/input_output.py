@@ -61,7 +61,7 @@ def apply_result_path(text: str | None, state_input: Any, result: Any) -> Any:
             if last:
                 node[seg.name] = result
             else:
-                if not isinstance(node.get(seg.name), dict | list):
+                if seg.name not in node:
                     node[seg.name] = {}
                 node = node[seg.name]
         elif isinstance(seg, Index) and isinstance(node, list) and -len(node) <= seg.index < len(node):

@@ -1,0 +1,153 @@
+"""The `cloudflow` command: run a flow locally, validate a definition.
+
+Exit status: 0 when a run SUCCEEDED or a definition is valid; 1 for the other terminal statuses;
+2 for an invalid definition, input or option (with a message naming what is wrong, never a trace).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cloudflow.errors import CloudFlowError, InvalidDefinitionError, InvalidInputError
+
+EXIT_OK, EXIT_NOT_SUCCEEDED, EXIT_INVALID = 0, 1, 2
+
+
+def _read_text(path: str, field: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(field, f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _parse_input(raw: str | None) -> Any:
+    if raw is None:
+        return {}
+    text = _read_text(raw[1:], "--input") if raw.startswith("@") else raw
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError("--input", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")\
+            from None
+
+
+def _resolver(args: argparse.Namespace) -> Any:
+    from cloudflow.local.mock_config import MockConfig
+    from cloudflow.local.python_tasks import load_python_tasks
+    from cloudflow.local.resolver_chain import ResolverChain
+
+    resolvers: list[Any] = []
+    if args.tasks:
+        resolvers.append(load_python_tasks(args.tasks))
+    if args.mock_config:
+        if not args.test_case:
+            raise InvalidInputError("--test-case", "is required with --mock-config")
+        resolvers.append(MockConfig.from_file(args.mock_config).resolver(args.state_machine_name, args.test_case))
+    elif args.test_case or args.state_machine_name:
+        raise InvalidInputError("--test-case", "needs --mock-config")
+    return ResolverChain(resolvers)
+
+
+def _command_run(args: argparse.Namespace) -> int:
+    from cloudflow.asl.loader import load_state_machine
+    from cloudflow.local.runner import execution_info, run_to_end
+
+    machine = load_state_machine(_read_text(args.definition, "DEFINITION"))
+    execution_input = _parse_input(args.input)
+    resolver = _resolver(args)
+    flow_name = args.state_machine_name or Path(args.definition).stem
+    # The CLI is the host: it reads the clock and draws the seed; the engine only receives them.
+    start_ms = int(time.time() * 1000)
+    name = args.name or str(uuid.uuid4())
+    seed = args.seed or secrets.token_hex(16)
+    info = execution_info(flow_name, name, execution_input, start_ms)
+    result = run_to_end(machine, info, resolver, seed=seed)
+    if args.json:
+        print(json.dumps(result.to_dict(with_history=args.history), ensure_ascii=False))
+    else:
+        _print_summary(result, args.history)
+    return EXIT_OK if result.status == "SUCCEEDED" else EXIT_NOT_SUCCEEDED
+
+
+def _print_summary(result: Any, with_history: bool) -> None:
+    print(f"Execution  {result.execution_arn}")
+    print(f"Status     {result.status}")
+    if result.status == "SUCCEEDED":
+        print(f"Output     {json.dumps(result.output, ensure_ascii=False)}")
+    else:
+        print(f"Error      {result.error}")
+        print(f"Cause      {result.cause}")
+    seconds = (result.ended_ms - result.started_ms) / 1000
+    print(f"Transitions {result.transitions}   virtual time {seconds:g} s")
+    if with_history:
+        for event in result.history:
+            print(f"  {event['id']:>4}  {event['timestamp']}  {event['type']}")
+
+
+def _command_validate(args: argparse.Namespace) -> int:
+    from cloudflow.asl.loader import load_state_machine
+
+    try:
+        load_state_machine(_read_text(args.definition, "DEFINITION"))
+    except InvalidDefinitionError as exc:
+        if args.json:
+            print(json.dumps({"result": "FAIL", "diagnostics": [d.to_dict() for d in exc.diagnostics]}))
+        else:
+            print(f"{args.definition}: {len(exc.diagnostics)} problem(s)")
+            for diagnostic in exc.diagnostics:
+                print(f"  {diagnostic}")
+        return EXIT_INVALID
+    print(json.dumps({"result": "OK", "diagnostics": []}) if args.json else f"{args.definition}: valid")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="cloudflow", description="Run and check Amazon States Language flows.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a flow locally to its end on a virtual clock")
+    run.add_argument("definition", metavar="DEFINITION", help="ASL definition file (JSON or YAML)")
+    run.add_argument("--input", help="execution input: JSON text, or @FILE")
+    run.add_argument("--mock-config", help="Step Functions Local MockConfigFile")
+    run.add_argument("--state-machine-name", help="state machine in the mock config (and the flow's name)")
+    run.add_argument("--test-case", help="test case in the mock config")
+    run.add_argument("--tasks", help="Python file binding resource ARNs to local functions")
+    run.add_argument("--name", help="execution name (default: a UUID)")
+    run.add_argument("--seed", help="seed for MathRandom, UUID and jitter (default: random)")
+    run.add_argument("--history", action="store_true", help="include the execution history")
+    run.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    run.set_defaults(handler=_command_run)
+    validate = sub.add_parser("validate", help="check a definition and list every problem")
+    validate.add_argument("definition", metavar="FILE")
+    validate.add_argument("--json", action="store_true")
+    validate.set_defaults(handler=_command_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `cloudflow` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except InvalidDefinitionError as exc:
+        print(str(exc), file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"status": "INVALID_DEFINITION",
+                              "diagnostics": [d.to_dict() for d in exc.diagnostics]}))
+        return EXIT_INVALID
+    except CloudFlowError as exc:
+        print(f"cloudflow: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
