@@ -43,15 +43,16 @@ def _resolver(args: argparse.Namespace) -> Any:
     from cloudflow.local.python_tasks import load_python_tasks
     from cloudflow.local.resolver_chain import ResolverChain
 
+    # Mocks answer first, then local Python functions (a test case overrides the real handler).
     resolvers: list[Any] = []
-    if args.tasks:
-        resolvers.append(load_python_tasks(args.tasks))
     if args.mock_config:
         if not args.test_case:
             raise InvalidInputError("--test-case", "is required with --mock-config")
         resolvers.append(MockConfig.from_file(args.mock_config).resolver(args.state_machine_name, args.test_case))
-    elif args.test_case or args.state_machine_name:
+    elif args.test_case:
         raise InvalidInputError("--test-case", "needs --mock-config")
+    if args.tasks:
+        resolvers.append(load_python_tasks(args.tasks))
     return ResolverChain(resolvers)
 
 

@@ -10,6 +10,7 @@ from cloudflow.core.engine import advance
 from cloudflow.core.events import ExecutionStarted, StopRequested, TaskSucceeded, WakeUpDue
 from cloudflow.core.snapshot import ExecutionSnapshot, new_snapshot
 from cloudflow.local.runner import execution_info
+
 from tests.unit.engine.flows import START_MS, ScriptedTasks, TaskReturned, TaskThrew, run, states
 
 FLOW = states(
@@ -46,7 +47,8 @@ def test_history_events_chain_ids_and_name_the_state() -> None:
     assert [e["id"] for e in result.history] == [1, 2, 3, 4, 5, 6]
     assert [e["previousEventId"] for e in result.history] == [0, 1, 2, 3, 4, 5]
     entered = result.history[1]
-    assert entered["stateEnteredEventDetails"] == {"name": "A", "input": '{"x":1}', "inputDetails": {"truncated": False}}
+    assert entered["stateEnteredEventDetails"] == {
+        "name": "A", "input": '{"x":1}', "inputDetails": {"truncated": False}}
     assert result.history[-1]["executionSucceededEventDetails"]["output"] == '{"x":1}'
 
 

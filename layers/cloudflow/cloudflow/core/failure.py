@@ -23,7 +23,7 @@ class Failure:
         return doc
 
 
-class FailureRaised(Exception):  # noqa: N818 - internal control flow, not a host error
+class FailureRaised(Exception):
     """Carries a Failure out of deep data-flow code up to the state that handles it.
 
     It never leaves the core: `advance` turns it back into a value at the state boundary.

@@ -11,7 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
 
 
 class ExecutionStatus(StrEnum):
@@ -33,15 +35,19 @@ class FramePhase(StrEnum):
     FAILED = "FAILED"
 
 
-class Join(BaseModel):
+# Frame and Join are plain dataclasses, not models: the engine writes their fields on every state,
+# and pydantic's __setattr__ would cost a fifth of the engine's time. Pydantic still validates and
+# serialises them as fields of ExecutionSnapshot.
+@dataclass
+class Join:
     """A Parallel or Map state waiting on its children (the fan-in bookkeeping)."""
 
     kind: str  # "parallel" | "map"
     total: int
     started: int = 0
     window: int = 0  # MaxConcurrency; 0 = unbounded
-    child_inputs: list[Any] = Field(default_factory=list)  # Map: the (selected, batched) items
-    results: dict[int, Any] = Field(default_factory=dict)
+    child_inputs: list[Any] = field(default_factory=list)  # Map: the (selected, batched) items
+    results: dict[int, Any] = field(default_factory=dict)
     failed: int = 0
     tolerated_count: int | None = None
     tolerated_percentage: float | None = None
@@ -49,27 +55,26 @@ class Join(BaseModel):
     event_name: str = ""
 
 
-class Frame(BaseModel):
+@dataclass
+class Frame:
     """One thread of control: the root machine, a Parallel branch or a Map iteration."""
 
-    model_config = ConfigDict(validate_assignment=False)
-
     id: str
+    state_name: str
     parent_id: str | None = None
     machine_path: str = ""  # JSON pointer of the (sub) machine within the definition
     index: int = 0  # branch or item index within the parent
     phase: FramePhase = FramePhase.READY
-    state_name: str
     state_input: Any = None
     effective_input: Any = None
     entered_event_id: int = 0
     entered_time_ms: int = 0
     last_event_id: int = 0
-    retry_counts: list[int] = Field(default_factory=list)
+    retry_counts: list[int] = field(default_factory=list)
     retry_total: int = 0
     token: str | None = None
     attempt: int = 0
-    timers: list[str] = Field(default_factory=list)
+    timers: list[str] = field(default_factory=list)
     map_item: dict[str, Any] | None = None
     join: Join | None = None
     output: Any = None

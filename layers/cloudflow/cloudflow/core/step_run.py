@@ -60,8 +60,8 @@ class StepRun:
 
     def scope(self, frame: Frame, data: Any, token: str | None = None) -> Scope:
         """The evaluation scope of the frame's current state over `data`."""
-        context = build_context(self.snapshot.info, frame, frame.state_name, token)
-        return Scope(data, context, self.random)
+        info = self.snapshot.info
+        return Scope(data, lambda: build_context(info, frame, frame.state_name, token), self.random)
 
     def context(self, frame: Frame) -> dict[str, Any]:
         """The Context object of the frame's current state."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 # ASL timestamps: RFC 3339 / ISO-8601 extended with a zone (Z or +hh:mm), optional fraction.
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
+@lru_cache(maxsize=256)  # the virtual clock stands still while inline states run: same few values
 def iso_from_ms(ms: int) -> str:
     """`2024-02-07T13:50:16.123Z` for epoch milliseconds."""
     dt = datetime.fromtimestamp(ms / 1000, tz=UTC)

@@ -6,6 +6,10 @@ import json
 from typing import Any
 
 
+# One encoder for the process: json.dumps with options builds a new one on every call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def to_json_text(value: Any) -> str:
     """Compact JSON (no spaces), non-ASCII kept as is."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)

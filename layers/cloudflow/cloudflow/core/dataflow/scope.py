@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from cloudflow.core.seeded_random import SeededRandom
 
 
-@dataclass
 class Scope:
     """Evaluation scope for paths, payload templates and intrinsic functions.
 
-    `input` is what `$` refers to; `context` is what `$$` refers to (the Context object).
+    `input` is what `$` refers to; `context` is what `$$` refers to (the Context object). The
+    context may be given as a factory: most expressions never read `$$`, so it is built on demand.
     """
 
-    input: Any
-    context: dict[str, Any]
-    random: SeededRandom
+    __slots__ = ("_context", "_make_context", "input", "random")
+
+    def __init__(
+        self,
+        input: Any,  # noqa: A002 - ASL calls it the input
+        context: dict[str, Any] | Callable[[], dict[str, Any]],
+        random: SeededRandom,
+    ) -> None:
+        self.input = input
+        self.random = random
+        if callable(context):
+            self._context: dict[str, Any] | None = None
+            self._make_context: Callable[[], dict[str, Any]] | None = context
+        else:
+            self._context = context
+            self._make_context = None
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The Context object, built on first use."""
+        if self._context is None:
+            assert self._make_context is not None
+            self._context = self._make_context()
+        return self._context

@@ -49,7 +49,7 @@ def child_finished(run: StepRun, parent: Frame, child: Frame) -> None:
             _fail_parent(run, parent, is_map, _threshold_failure(join, failure))
             return
         join.results[child.index] = failure.to_error_output()
-    if is_map and join.started < join.total:
+    if isinstance(state, MapState) and join.started < join.total:
         from cloudflow.core.states.map_state import start_next_item
 
         start_next_item(run, parent, state)

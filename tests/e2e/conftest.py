@@ -1,0 +1,70 @@
+"""Environment for invoking the Lambda handlers in-process, as the Lambda runtime would set it up."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# What template.yaml's Globals set, minus X-Ray: there is no daemon here.
+HANDLER_ENV = {
+    "POWERTOOLS_SERVICE_NAME": "cloudflow",
+    "POWERTOOLS_METRICS_NAMESPACE": "CloudFlow",
+    "LOG_LEVEL": "INFO",
+    "POWERTOOLS_TRACE_DISABLED": "1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@dataclass(frozen=True)
+class FakeLambdaContext:
+    """The attributes of the Lambda context object that Powertools Logger reads."""
+
+    function_name: str = "cloudflow-ValidateFunction"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:cloudflow-ValidateFunction"
+    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
+    log_group_name: str = "/aws/lambda/cloudflow-ValidateFunction"
+    log_stream_name: str = "2024/01/01/[$LATEST]0000"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def load_handler_module(relative_path: str) -> ModuleType:
+    """Imports a function's app.py by path, the way the Lambda runtime finds `app.lambda_handler`."""
+    path = REPO / relative_path
+    name = "cloudflow_fn_" + "_".join(Path(relative_path).parent.parts[1:])
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as a real import does; pydantic resolves annotations through it
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def load_handler() -> Iterator[Callable[[str], ModuleType]]:
+    """`load_handler("functions/x/app.py")`, with the Lambda environment set for the module's tests."""
+    if importlib.util.find_spec("aws_xray_sdk") is None:
+        pytest.fail(
+            "aws-xray-sdk is not installed: Powertools Tracer imports it even when tracing is disabled. "
+            "Install aws-lambda-powertools[tracer] (as layers/cloudflow/requirements.txt does)."
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in HANDLER_ENV.items():
+            patch.setenv(key, value)
+        yield load_handler_module
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
