@@ -146,3 +146,10 @@ def test_map_retry_reruns_the_whole_state() -> None:
     result = run(definition, [1], tasks)
     assert result.output == ["ok"]
     assert len(tasks.calls) == 2
+
+
+def test_map_leaves_its_input_array_untouched() -> None:
+    definition = states(M={"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.out", "End": True,
+                           "ItemProcessor": _branch(P={"Type": "Pass", "End": True})})
+    assert run(definition, {"items": [{"a": 1}, {"a": 2}]}).output == {
+        "items": [{"a": 1}, {"a": 2}], "out": [{"a": 1}, {"a": 2}]}

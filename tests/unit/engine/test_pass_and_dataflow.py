@@ -95,13 +95,17 @@ def test_indefinite_paths_yield_lists_even_when_nothing_matches() -> None:
      ("$.StateMachine.Name", "TestFlow"),
      ("$.Execution.StartTime", "2023-11-14T22:13:20.000Z"),
      ("$.Execution.RedriveCount", 0),
-     ("$.State.RetryCount", 0),
      ("$.State.EnteredTime", "2023-11-14T22:13:20.000Z"),
      ("$.Execution.Input", {"k": "v"})],
 )
 def test_context_object_values(path: str, expected: object) -> None:
     result = run(_pass(Parameters={"v.$": "$" + path}), {"k": "v"})
     assert result.output == {"v": expected}
+
+
+def test_pass_context_has_no_retry_count_as_in_step_functions() -> None:
+    result = run(_pass(Parameters={"state.$": "$$.State"}))
+    assert result.output == {"state": {"EnteredTime": "2023-11-14T22:13:20.000Z", "Name": "P"}}
 
 
 def test_result_is_not_aliased_between_iterations_of_a_loop() -> None:

@@ -8,8 +8,14 @@ from cloudflow.core.snapshot import ExecutionInfo, Frame
 from cloudflow.core.timestamps import iso_from_ms
 
 
-def build_context(info: ExecutionInfo, frame: Frame, state_name: str, token: str | None = None) -> dict[str, Any]:
-    """`$$` for `state_name` running in `frame`; Task.Token only for callback tasks, Map.Item in Map."""
+def build_context(
+    info: ExecutionInfo, frame: Frame, state_name: str, token: str | None = None, retry_count: int | None = None
+) -> dict[str, Any]:
+    """`$$` for `state_name` running in `frame`.
+
+    State.RetryCount only for states that can retry, Task.Token only for callback tasks, Map.Item
+    only in ItemSelector: Step Functions leaves each out elsewhere.
+    """
     context: dict[str, Any] = {
         "Execution": {
             "Id": info.execution_arn,
@@ -20,12 +26,10 @@ def build_context(info: ExecutionInfo, frame: Frame, state_name: str, token: str
             "RedriveCount": info.redrive_count,
         },
         "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
-        "State": {
-            "EnteredTime": iso_from_ms(frame.entered_time_ms),
-            "Name": state_name,
-            "RetryCount": frame.retry_total,
-        },
+        "State": {"EnteredTime": iso_from_ms(frame.entered_time_ms), "Name": state_name},
     }
+    if retry_count is not None:
+        context["State"]["RetryCount"] = retry_count
     if token is not None:
         context["Task"] = {"Token": token}
     if frame.map_item is not None:

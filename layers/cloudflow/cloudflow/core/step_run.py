@@ -61,11 +61,16 @@ class StepRun:
     def scope(self, frame: Frame, data: Any, token: str | None = None) -> Scope:
         """The evaluation scope of the frame's current state over `data`."""
         info = self.snapshot.info
-        return Scope(data, lambda: build_context(info, frame, frame.state_name, token), self.random)
+        retries = frame.retry_total if self._can_retry(frame) else None
+        return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.random)
+
+    def _can_retry(self, frame: Frame) -> bool:
+        return isinstance(self.state_of(frame), TaskState | ParallelState | MapState)
 
     def context(self, frame: Frame) -> dict[str, Any]:
         """The Context object of the frame's current state."""
-        return build_context(self.snapshot.info, frame, frame.state_name)
+        retries = frame.retry_total if self._can_retry(frame) else None
+        return build_context(self.snapshot.info, frame, frame.state_name, retry_count=retries)
 
     def effective_input(self, frame: Frame, state: Any) -> Any:
         """The state's raw input through its InputPath."""

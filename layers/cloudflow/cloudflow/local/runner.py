@@ -13,6 +13,7 @@ from typing import Any
 
 from cloudflow.asl.model import StateMachine
 from cloudflow.core.commands import CancelWakeUp, CompleteExecution, InvokeTask, ScheduleWakeUp
+from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.engine import advance
 from cloudflow.core.events import Event, ExecutionStarted, TaskFailed, TaskSucceeded, WakeUpDue
 from cloudflow.core.snapshot import ExecutionInfo, ExecutionSnapshot, new_snapshot
@@ -37,9 +38,10 @@ class RunResult:
     execution_arn: str = ""
 
     def to_dict(self, with_history: bool = False) -> dict[str, Any]:
-        """The result as the CLI prints it with --json."""
+        """The result as the CLI prints it with --json; output is JSON text, as DescribeExecution gives it."""
+        output = None if self.status != "SUCCEEDED" else to_json_text(self.output)
         out: dict[str, Any] = {
-            "status": self.status, "output": self.output, "error": self.error, "cause": self.cause,
+            "status": self.status, "output": output, "error": self.error, "cause": self.cause,
             "transitions": self.transitions, "executionArn": self.execution_arn,
             "virtualDurationMs": self.ended_ms - self.started_ms,
         }

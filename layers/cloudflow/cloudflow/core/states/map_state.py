@@ -65,7 +65,7 @@ def _items(run: StepRun, frame: Frame, state: MapState, data: Any) -> list[Any]:
 
 def _select_items(run: StepRun, frame: Frame, state: MapState, data: Any, items: list[Any]) -> list[Any]:
     if state.item_selector is None:
-        return items
+        return list(items)  # the join clears started entries: never alias the input's array
     template = run.compiled(state, "ItemSelector", lambda: compile_template(state.item_selector))
     selected = []
     for index, item in enumerate(items):
