@@ -16,10 +16,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 from cloudflow.asl.loader import parse_definition_text
 from cloudflow.asl.validate import validate_definition
 from cloudflow.errors import Diagnostic, InvalidDefinitionError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 logger = Logger()
 tracer = Tracer()

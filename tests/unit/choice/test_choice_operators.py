@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from cloudflow.core.choice import compile_choice_rule
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.seeded_random import SeededRandom

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from cloudflow.core.choice import ChoiceRule, InvalidChoiceRuleError, compile_choice_rule
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.failure import FailureRaised

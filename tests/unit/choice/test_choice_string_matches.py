@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cloudflow.core.choice.string_matches import compile_wildcard
 
 

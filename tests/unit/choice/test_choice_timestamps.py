@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cloudflow.core.choice.timestamps import parse_timestamp
 
 EPOCH_2016_03_14T01_59Z = 1457920740 * 10**9

@@ -10,7 +10,6 @@ from cloudflow.core.engine import advance
 from cloudflow.core.events import ExecutionStarted, StopRequested, TaskSucceeded, WakeUpDue
 from cloudflow.core.snapshot import ExecutionSnapshot, new_snapshot
 from cloudflow.local.runner import execution_info
-
 from tests.unit.engine.flows import START_MS, ScriptedTasks, TaskReturned, TaskThrew, run, states
 
 FLOW = states(

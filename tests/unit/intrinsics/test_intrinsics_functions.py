@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+
 from cloudflow.core.dataflow.intrinsics import evaluate_intrinsic, parse_intrinsic
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.seeded_random import SeededRandom

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from cloudflow.core.dataflow.intrinsics.java_text import jackson_json, java_double, java_string
 
 

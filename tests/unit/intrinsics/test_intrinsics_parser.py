@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cloudflow.core.dataflow.intrinsics import IntrinsicCall, IntrinsicSyntaxError, parse_intrinsic
 from cloudflow.core.dataflow.intrinsics.syntax import (
     ContextPath,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cloudflow.core.commands import InvokeTask
 from cloudflow.errors import InvalidInputError
 from cloudflow.local.mock_config import MockConfig

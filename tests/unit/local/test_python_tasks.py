@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cloudflow.core.commands import InvokeTask
 from cloudflow.errors import InvalidInputError
 from cloudflow.local.python_tasks import PythonTaskResolver, TaskError, load_python_tasks, task

@@ -8,10 +8,9 @@ finds nothing and does nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-
-from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 

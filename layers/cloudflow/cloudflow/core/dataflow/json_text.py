@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 # One encoder for the process: json.dumps with options builds a new one on every call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 

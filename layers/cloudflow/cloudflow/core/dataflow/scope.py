@@ -19,7 +19,7 @@ class Scope:
 
     def __init__(
         self,
-        input: Any,  # noqa: A002 - ASL calls it the input
+        input: Any,
         context: dict[str, Any] | Callable[[], dict[str, Any]],
         random: SeededRandom,
     ) -> None:

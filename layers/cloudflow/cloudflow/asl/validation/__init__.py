@@ -1,0 +1,1 @@
+"""The checks behind `cloudflow.asl.validate`, one concept per module."""

@@ -1,0 +1,93 @@
+"""Every example in examples/ runs through the `cloudflow` CLI with each of its mock test cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cloudflow.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+CASES = [
+    ("image-pipeline", "HappyPath", "SUCCEEDED", None),
+    ("image-pipeline", "ThrottledThenDetected", "SUCCEEDED", None),
+    ("image-pipeline", "NoFace", "FAILED", "Image.NoFace"),
+    ("image-pipeline", "DetectionKeepsFailing", "FAILED", "Lambda.TooManyRequestsException"),
+    ("order", "HappyPath", "SUCCEEDED", None),
+    ("order", "PaymentGatewaySlow", "SUCCEEDED", None),
+    ("order", "OutOfStock", "FAILED", "Order.NotFulfilled"),
+    ("order", "CardDeclined", "FAILED", "Order.NotFulfilled"),
+    ("order", "InvalidOrder", "FAILED", "Order.Invalid"),
+    ("map-items", "HappyPath", "SUCCEEDED", None),
+    ("map-items", "UnknownSku", "FAILED", "Order.CannotPrice"),
+]
+
+
+def _run_cli(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, dict[str, object]]:
+    code = main(args)
+    last_line = capsys.readouterr().out.strip().splitlines()[-1]
+    return code, json.loads(last_line)
+
+
+@pytest.mark.parametrize(("example", "test_case", "status", "error"), CASES)
+def test_example_runs_with_its_mock_config(
+    capsys: pytest.CaptureFixture[str], example: str, test_case: str, status: str, error: str | None
+) -> None:
+    folder = EXAMPLES / example
+    code, result = _run_cli(capsys, [
+        "run", str(folder / "flow.json"), "--input", f"@{folder / 'input.json'}",
+        "--mock-config", str(folder / "mock-config.json"), "--test-case", test_case, "--json", "--history",
+    ])
+    assert (result["status"], result["error"]) == (status, error)
+    assert code == (0 if status == "SUCCEEDED" else 1)
+    assert isinstance(result["history"], list) and result["history"][0]["type"] == "ExecutionStarted"
+
+
+def test_happy_paths_that_retry_end_with_the_same_output(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = EXAMPLES / "order"
+    outputs = []
+    for test_case in ("HappyPath", "PaymentGatewaySlow"):
+        _, result = _run_cli(capsys, [
+            "run", str(folder / "flow.json"), "--input", f"@{folder / 'input.json'}",
+            "--mock-config", str(folder / "mock-config.json"), "--test-case", test_case, "--json"])
+        outputs.append(json.loads(str(result["output"])))
+    assert outputs[0] == outputs[1]
+    assert "confirmation" in outputs[0]
+
+
+def test_map_example_runs_with_python_task_functions(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = EXAMPLES / "map-items"
+    code, result = _run_cli(capsys, [
+        "run", str(folder / "flow.json"), "--input", f"@{folder / 'input.json'}",
+        "--tasks", str(folder / "tasks.py"), "--json"])
+    assert (code, result["status"]) == (0, "SUCCEEDED")
+    assert json.loads(str(result["output"]))["totals"]["totalCents"] == 10680
+
+
+def test_invalid_input_and_options_exit_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    flow = str(EXAMPLES / "order" / "flow.json")
+    assert main(["run", flow, "--input", "{not json"]) == 2
+    assert "--input: not valid JSON" in capsys.readouterr().err
+    assert main(["run", flow, "--mock-config", str(EXAMPLES / "order" / "mock-config.json")]) == 2
+    assert "--test-case: is required with --mock-config" in capsys.readouterr().err
+    assert main(["run", str(EXAMPLES / "nope.json")]) == 2
+    assert "DEFINITION: cannot read" in capsys.readouterr().err
+
+
+def test_validate_lists_every_problem_with_its_pointer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Nowhere"},
+        "B": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": True,
+              "Retry": [{"ErrorEquals": ["States.ALL", "Other"]}]},
+    }}))
+    assert main(["validate", str(broken), "--json"]) == 2
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    pointers = {d["pointer"] for d in report["diagnostics"]}
+    assert {"/States/A/Next", "/States/B", "/States/B/Retry/0/ErrorEquals"} <= pointers
+    assert main(["validate", str(EXAMPLES / "order" / "flow.json")]) == 0
