@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cloudflow.asl.loader import parse_definition_text
 from cloudflow.asl.validate import validate_definition
 from cloudflow.errors import Diagnostic, InvalidDefinitionError
+from cloudflow.json_types import json_type_phrase
 
 logger = Logger()
 tracer = Tracer()
@@ -37,21 +38,9 @@ class ValidateRequest(BaseModel):
     @classmethod
     def _object_or_text(cls, value: Any) -> Any:
         if not isinstance(value, dict | str):
-            raise ValueError(f"must be an ASL object or its JSON/YAML text, not {_json_type_name(value)}")
+            raise ValueError(f"must be an ASL object or its JSON/YAML text, not {json_type_phrase(value)}")
         return value
 
-
-def _json_type_name(value: Any) -> str:
-    """How a JSON reader would call the type of ``value``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    return type(value).__name__
 
 
 def _invalid_request(error: ValidationError) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from typing import Any
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.error_names import StatesError
 from cloudflow.errors import InvalidInputError
+from cloudflow.json_types import json_type_phrase
 from cloudflow.local.lambda_arns import is_lambda_function_arn
 from cloudflow.local.task_outcome import TaskOutcome, TaskReturned, TaskThrew
 
@@ -271,7 +272,7 @@ def _parse_throw(value: Any, where: tuple[str, ...]) -> TaskThrew:
 
 def _expect_object(value: Any, where: tuple[str, ...], message: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidInputError(_field_path(where), f"{message} (found {_json_type(value)})")
+        raise InvalidInputError(_field_path(where), f"{message} (found {json_type_phrase(value)})")
     return value
 
 
@@ -291,17 +292,3 @@ def _field_path(segments: tuple[str, ...]) -> str:
     if not segments:
         return "(mock config)"
     return ".".join(s if _PLAIN_SEGMENT.match(s) else json.dumps(s) for s in segments)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

@@ -9,7 +9,8 @@ from cloudflow.asl.validation.fields import JSONATA, report_unknown_field
 from cloudflow.asl.validation.object_fields import ObjectFields
 from cloudflow.asl.validation.paths import check_path
 from cloudflow.asl.validation.report import Report, child_pointer
-from cloudflow.asl.validation.values import as_finite_float, is_jsonata, is_timestamp, json_type, shown
+from cloudflow.asl.validation.values import as_finite_float, is_jsonata, is_timestamp, shown
+from cloudflow.json_types import json_type
 
 _COMPARED = ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
 # Operator name -> what its literal value must be.

@@ -7,8 +7,9 @@ from typing import Any
 
 from cloudflow.asl.validation import codes
 from cloudflow.asl.validation.report import Report, child_pointer
-from cloudflow.asl.validation.values import json_type, shown
+from cloudflow.asl.validation.values import shown
 from cloudflow.core.dataflow.jsonpath import compile_path
+from cloudflow.json_types import json_type
 
 # Used only while the intrinsics package is not importable: the bare shape of a call.
 _INTRINSIC_SHAPE = re.compile(r"States\.[A-Za-z0-9]+\(.*\)", re.DOTALL)

@@ -9,25 +9,13 @@ from typing import Any, TypeGuard
 
 from cloudflow.asl.validation import codes
 from cloudflow.asl.validation.report import Report
+from cloudflow.json_types import json_type
 
 # Step Functions caps second counts at eight nines.
 MAX_SECONDS = 99_999_999
 
 # RFC 3339 as Step Functions accepts it: a 'T', seconds, optional fraction, then Z or an offset.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-def json_type(value: Any) -> str:
-    """The JSON name of a value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def shown(value: Any) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import Child, Index, PathNotFoundError, compile_path
 from cloudflow.core.error_names import StatesError
@@ -51,7 +51,7 @@ def apply_result_path(text: str | None, state_input: Any, result: Any) -> Any:
     if text == "$":
         return result
     segments = compile_path(text).segments
-    output = copy.deepcopy(state_input)
+    output = copy_json(state_input)
     if not isinstance(output, dict):
         raise _match_failure(text, state_input)
     node: Any = output

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudflow.core.dataflow.intrinsics import IntrinsicCall, evaluate_intrinsic, parse_intrinsic
+from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import JsonPath, PathNotFoundError
 from cloudflow.core.dataflow.path_value import split_context_path
@@ -80,11 +81,11 @@ def _compile_dynamic(field: str, text: str) -> Template:
 def render(template: Template, scope: Scope) -> Any:
     """Evaluate a compiled template against the scope."""
     if isinstance(template, Constant):
-        return _copy(template.value)
+        return copy_json(template.value)
     if isinstance(template, PathRef):
         source = scope.context if template.is_context else scope.input
         try:
-            return _copy(template.path.find(source))
+            return copy_json(template.path.find(source))
         except PathNotFoundError:
             raise fail(
                 StatesError.RUNTIME,
@@ -96,12 +97,3 @@ def render(template: Template, scope: Scope) -> Any:
     if isinstance(template, ObjectTemplate):
         return {key: render(value, scope) for key, value in template.fields}
     return [render(item, scope) for item in template.items]
-
-
-def _copy(value: Any) -> Any:
-    """Templates hand out fresh containers so later ResultPath merges never alias the definition."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value

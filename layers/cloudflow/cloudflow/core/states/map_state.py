@@ -7,8 +7,7 @@ from typing import Any
 from cloudflow.asl.model import MapState
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.jsonpath import PathNotFoundError
-from cloudflow.core.dataflow.path_value import read_path
+from cloudflow.core.dataflow.number_path import number_at_path
 from cloudflow.core.dataflow.payload_template import compile_template, render
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
@@ -21,17 +20,7 @@ from cloudflow.core.step_run import StepRun
 
 
 def _path_number(run: StepRun, frame: Frame, data: Any, field: str, path: str, kind: type) -> Any:
-    try:
-        value = read_path(path, run.scope(frame, data))
-    except PathNotFoundError:
-        raise fail(StatesError.RUNTIME, f"The {field} field does not reference an input value: {path}") from None
-    label = "integer" if kind is int else "float"
-    ok = not isinstance(value, bool) and isinstance(value, int | float) and (kind is float or value == int(value))
-    if not ok:
-        shown = to_json_text(value) if isinstance(value, dict | list) else value
-        raise fail(StatesError.RUNTIME,
-                   f"The {field} field refers to value \"{shown}\" which is not a valid {label}: {path}")
-    return kind(value)
+    return number_at_path(run.scope(frame, data), field, path, "integer" if kind is int else "float")
 
 
 def _limits(run: StepRun, frame: Frame, state: MapState, data: Any) -> tuple[int, int | None, float | None]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-
 from cloudflow.asl.model import PassState
 from cloudflow.core.dataflow.input_output import apply_result_path
+from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.snapshot import Frame
 from cloudflow.core.states.results import render_parameters
 from cloudflow.core.step_run import StepRun
@@ -14,6 +13,6 @@ from cloudflow.core.step_run import StepRun
 def run_pass(run: StepRun, frame: Frame, state: PassState) -> None:
     """InputPath -> Parameters -> Result -> ResultPath -> OutputPath, all in one step."""
     effective = render_parameters(run, frame, state, run.effective_input(frame, state))
-    result = copy.deepcopy(state.result) if state.has_result else effective
+    result = copy_json(state.result) if state.has_result else effective
     merged = apply_result_path(state.result_path, frame.state_input, result)
     run.exit_state(frame, run.state_output(frame, state, merged))

@@ -7,10 +7,8 @@ from typing import Any
 from cloudflow.asl.model import TaskState
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.jsonpath import PathNotFoundError
-from cloudflow.core.dataflow.path_value import read_path
-from cloudflow.core.error_names import StatesError
-from cloudflow.core.failure import Failure, fail
+from cloudflow.core.dataflow.number_path import number_at_path
+from cloudflow.core.failure import Failure
 from cloudflow.core.snapshot import Frame, FramePhase, PendingTask
 from cloudflow.core.states.results import finish_with_result, render_parameters
 from cloudflow.core.step_run import StepRun
@@ -20,14 +18,8 @@ from cloudflow.core.task_resource import TaskResource, parse_resource
 def _seconds(run: StepRun, frame: Frame, fixed: int | None, path: str | None, data: Any, field: str) -> int | None:
     if path is None:
         return fixed
-    try:
-        value = read_path(path, run.scope(frame, data))
-    except PathNotFoundError:
-        raise fail(StatesError.RUNTIME, f"The {field} field does not reference an input value: {path}") from None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise fail(StatesError.RUNTIME, f"The {field} field refers to value \"{value}\" which is not a "
-                   f"valid positive integer: {path}")
-    return value
+    seconds: int = number_at_path(run.scope(frame, data), field, path, "positive integer")
+    return seconds
 
 
 def run_task(run: StepRun, frame: Frame, state: TaskState) -> None:

@@ -22,6 +22,7 @@ from cloudflow.core.dataflow.intrinsics.syntax import (
     StringLiteral,
     VariablePath,
 )
+from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import JsonPath, PathNotFoundError
 from cloudflow.core.dataflow.scope import Scope
@@ -37,7 +38,7 @@ def evaluate_intrinsic(call: IntrinsicCall, scope: Scope) -> Any:
         raise fail(
             StatesError.RUNTIME, f"The function '{call.text}' had the following error: {error.detail}"
         ) from None
-    return _fresh(result)
+    return copy_json(result)
 
 
 def _evaluate_call(call: IntrinsicCall, scope: Scope) -> Any:
@@ -77,12 +78,3 @@ def _not_found(text: str, scope: Scope) -> IntrinsicError:
         f"The JsonPath argument for the field '{text}' could not be found in the input "
         f"'{to_json_text(scope.input)}'"
     )
-
-
-def _fresh(value: Any) -> Any:
-    """Results never share containers with the input, so later ResultPath merges cannot alias it."""
-    if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fresh(item) for item in value]
-    return value
