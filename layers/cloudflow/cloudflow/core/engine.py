@@ -41,8 +41,7 @@ def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, no
     if not applied:
         return Decision(snapshot, applied=False)
     run.drain(HANDLERS)
-    working.draws = run.random.counter
-    working.transitions += run.transitions
+    run.close()
     working.version += 1
     return Decision(working, run.commands, run.history, run.transitions)
 
@@ -68,14 +67,14 @@ def _apply(run: StepRun, event: Event) -> bool:
 
 def _apply_started(run: StepRun) -> bool:
     snap = run.snapshot
-    if snap.frames or snap.last_event_id:
+    if snap.frames or run.last_event_id:
         return False  # a duplicate start
     info = snap.info
     run.record(None, "ExecutionStarted", {
         "input": to_json_text(info.input), "inputDetails": {"truncated": False}, "roleArn": info.role_arn,
     })
     root = Frame(id=ROOT_FRAME_ID, state_name=run.machine.start_at, state_input=info.input,
-                 last_event_id=snap.last_event_id)
+                 last_event_id=run.last_event_id)
     snap.frames[root.id] = root
     if run.machine.timeout_seconds is not None:
         # Not attached to a frame: state-level timer cancellation must never cancel it.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from cloudflow.core.timestamps import iso_from_ms
 
 
+@lru_cache(maxsize=128)
 def details_key(event_type: str) -> str:
     """The details field Step Functions uses for an event type (`stateEnteredEventDetails`, ...)."""
     if event_type.endswith("StateEntered"):

@@ -32,6 +32,8 @@ T = TypeVar("T")
 # Errors raised by a state's own evaluation get Step Functions' location prefix in their cause.
 _LOCATED_ERRORS = frozenset({StatesError.RUNTIME.value, StatesError.QUERY_EVALUATION_ERROR.value})
 
+_RETRYING = (TaskState, ParallelState, MapState)  # the states with Retry and Catch
+
 StateHandler = Callable[["StepRun", Frame, Any], None]
 
 
@@ -47,6 +49,8 @@ class StepRun:
         self.transitions = 0
         self.runnable: deque[str] = deque()
         self.random = SeededRandom(snapshot.seed, snapshot.draws)
+        # Kept here and written back by `close`: a pydantic attribute write per event is costly.
+        self.last_event_id = snapshot.last_event_id
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -65,7 +69,7 @@ class StepRun:
         return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.random)
 
     def _can_retry(self, frame: Frame) -> bool:
-        return isinstance(self.state_of(frame), TaskState | ParallelState | MapState)
+        return isinstance(self.state_of(frame), _RETRYING)
 
     def context(self, frame: Frame) -> dict[str, Any]:
         """The Context object of the frame's current state."""
@@ -100,13 +104,19 @@ class StepRun:
 
     def record(self, frame: Frame | None, event_type: str, details: dict[str, Any] | None = None) -> int:
         """Append a history event, chained to the frame's previous event; returns its id."""
-        snap = self.snapshot
-        snap.last_event_id += 1
-        previous = frame.last_event_id if frame is not None else snap.last_event_id - 1
-        self.history.append(history_event(snap.last_event_id, previous, self.now_ms, event_type, details))
+        self.last_event_id += 1
+        event_id = self.last_event_id
+        previous = frame.last_event_id if frame is not None else event_id - 1
+        self.history.append(history_event(event_id, previous, self.now_ms, event_type, details))
         if frame is not None:
-            frame.last_event_id = snap.last_event_id
-        return snap.last_event_id
+            frame.last_event_id = event_id
+        return event_id
+
+    def close(self) -> None:
+        """Write the counters kept during the step back into the snapshot."""
+        self.snapshot.last_event_id = self.last_event_id
+        self.snapshot.draws = self.random.counter
+        self.snapshot.transitions += self.transitions
 
     def schedule_timer(self, frame: Frame, purpose: str, due_ms: int, token: str | None = None) -> str:
         """Ask the host for a wake-up and remember what it is for."""
@@ -141,7 +151,7 @@ class StepRun:
         """Enter the frame's state: history, one metered transition, then the state's own work."""
         state = self.state_of(frame)
         frame.entered_time_ms = self.now_ms
-        frame.retry_counts = [0] * len(getattr(state, "retry", ()))
+        frame.retry_counts = [0] * len(state.retry) if isinstance(state, _RETRYING) else []
         frame.retry_total = 0
         frame.attempt = 0
         self.transitions += 1
@@ -191,7 +201,7 @@ class StepRun:
         """A state failed: retry it if a Retrier says so, else catch it, else fail the frame."""
         state = self.state_of(frame)
         self.cancel_timers(frame)
-        if isinstance(state, TaskState | ParallelState | MapState):
+        if isinstance(state, _RETRYING):
             decision = decide_retry(state.retry, frame.retry_counts, failure.error, self.random)
             if decision.retry:
                 frame.retry_counts[decision.index] += 1

@@ -23,7 +23,7 @@ def start_child(
     child_id = f"{parent.id}/{parent.entered_event_id}.{index}"
     child = Frame(
         id=child_id, parent_id=parent.id, machine_path=pointer, index=index, state_name=start_at,
-        state_input=child_input, last_event_id=run.snapshot.last_event_id,
+        state_input=child_input, last_event_id=run.last_event_id,
     )
     run.snapshot.frames[child_id] = child
     run.runnable.append(child_id)
