@@ -42,7 +42,6 @@ class ValidateRequest(BaseModel):
         return value
 
 
-
 def _invalid_request(error: ValidationError) -> dict[str, Any]:
     """A malformed event, as an answer that names every offending field."""
     fields = []

@@ -146,5 +146,5 @@ RECORDED: list[tuple[str, Any, Any, Any, bool]] = [
 @pytest.mark.parametrize(("operator", "operand", "variable", "value", "matched"), RECORDED)
 def test_outcome_matches_aws(operator: str, operand: Any, variable: Any, value: Any, matched: bool) -> None:
     rule = compile_choice_rule({"Variable": "$.Variable", operator: operand, "Next": "ConditionTrue"})
-    scope = Scope(input={"Variable": variable, "Value": value}, context={}, random=SeededRandom("seed"))
+    scope = Scope(input={"Variable": variable, "Value": value}, context={}, draws=SeededRandom("seed"))
     assert rule.evaluate(scope) is matched

@@ -12,7 +12,7 @@ from cloudflow.core.seeded_random import SeededRandom
 
 
 def evaluate(raw: dict[str, Any], value: Any) -> bool:
-    scope = Scope(input={"v": value}, context={}, random=SeededRandom("seed"))
+    scope = Scope(input={"v": value}, context={}, draws=SeededRandom("seed"))
     return compile_choice_rule({"Variable": "$.v", **raw}).evaluate(scope)
 
 

@@ -15,7 +15,7 @@ MISSING_CAUSE = "Invalid path '{}': The choice state's condition path references
 
 
 def scope(data: Any, context: dict[str, Any] | None = None) -> Scope:
-    return Scope(input=data, context=context or {}, random=SeededRandom("seed"))
+    return Scope(input=data, context=context or {}, draws=SeededRandom("seed"))
 
 
 def evaluate(raw: dict[str, Any], data: Any, context: dict[str, Any] | None = None) -> bool:

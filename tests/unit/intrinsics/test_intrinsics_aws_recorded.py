@@ -113,7 +113,7 @@ RECORDED = [
 
 
 def evaluate(text: str, state_input: Any, context: dict[str, Any] | None = None) -> Any:
-    scope = Scope(input=state_input, context=context or {}, random=SeededRandom(seed="s"))
+    scope = Scope(input=state_input, context=context or {}, draws=SeededRandom(seed="s"))
     return evaluate_intrinsic(parse_intrinsic(text), scope)
 
 

@@ -14,7 +14,7 @@ from cloudflow.core.seeded_random import SeededRandom
 
 
 def failure_of(text: str, state_input: Any = None) -> Failure:
-    scope = Scope(input=state_input, context={"Execution": {"Id": "e"}}, random=SeededRandom(seed="s"))
+    scope = Scope(input=state_input, context={"Execution": {"Id": "e"}}, draws=SeededRandom(seed="s"))
     with pytest.raises(FailureRaised) as raised:
         evaluate_intrinsic(parse_intrinsic(text), scope)
     return raised.value.failure

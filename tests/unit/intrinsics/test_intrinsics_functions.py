@@ -19,7 +19,7 @@ UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 
 
 def evaluate(text: str, state_input: Any = None, *, seed: str = "s") -> Any:
-    scope = Scope(input=state_input, context={}, random=SeededRandom(seed=seed))
+    scope = Scope(input=state_input, context={}, draws=SeededRandom(seed=seed))
     return evaluate_intrinsic(parse_intrinsic(text), scope)
 
 
@@ -184,12 +184,12 @@ def test_math_random_with_a_seed_depends_only_on_the_seed() -> None:
 
 
 def test_math_random_without_a_seed_draws_from_the_scope() -> None:
-    scope = Scope(input=None, context={}, random=SeededRandom(seed="s"))
+    scope = Scope(input=None, context={}, draws=SeededRandom(seed="s"))
     call = parse_intrinsic("States.MathRandom(0, 1000000)")
 
     draws = [evaluate_intrinsic(call, scope) for _ in range(3)]
 
-    assert scope.random.counter == 3
+    assert scope.draws.counter == 3
     assert draws == [evaluate("States.MathRandom(0, 1000000)", seed="s"), *draws[1:]]
     assert len(set(draws)) == 3
 
@@ -206,7 +206,7 @@ def test_variables_are_read_when_the_scope_carries_them() -> None:
     class ScopeWithVariables(Scope):
         variables: dict[str, Any]
 
-    scope = ScopeWithVariables(input={}, context={}, random=SeededRandom(seed="s"))
+    scope = ScopeWithVariables(input={}, context={}, draws=SeededRandom(seed="s"))
     scope.variables = {"order": {"items": [1, 2, 3]}}
 
     assert evaluate_intrinsic(parse_intrinsic("States.ArrayLength($order.items)"), scope) == 3

@@ -29,18 +29,18 @@ class RetryDecision:
         return cls(False)
 
 
-def backoff_seconds(retrier: Retrier, attempts_so_far: int, random: SeededRandom) -> float:
+def backoff_seconds(retrier: Retrier, attempts_so_far: int, draws: SeededRandom) -> float:
     """IntervalSeconds x BackoffRate^n, capped by MaxDelaySeconds, with FULL jitter if asked."""
     delay = retrier.interval_seconds * (retrier.backoff_rate**attempts_so_far)
     if retrier.max_delay_seconds is not None:
         delay = min(delay, float(retrier.max_delay_seconds))
     if retrier.jitter_strategy == "FULL":
-        delay = random.random() * delay
+        delay = draws.next_float() * delay
     return delay
 
 
 def decide_retry(
-    retriers: Sequence[Retrier], counts: list[int], error: str | None, random: SeededRandom
+    retriers: Sequence[Retrier], counts: list[int], error: str | None, draws: SeededRandom
 ) -> RetryDecision:
     """The first retrier whose ErrorEquals matches decides; its own attempt counter is checked.
 
@@ -51,6 +51,6 @@ def decide_retry(
             continue
         if counts[index] >= retrier.max_attempts:
             return RetryDecision.no_retry()
-        delay = backoff_seconds(retrier, counts[index], random)
+        delay = backoff_seconds(retrier, counts[index], draws)
         return RetryDecision.after(index, round(delay * 1000))
     return RetryDecision.no_retry()

@@ -22,16 +22,16 @@ class SeededRandom:
         self.counter += 1
         return digest
 
-    def random(self) -> float:
+    def next_float(self) -> float:
         """A float in [0, 1)."""
         return int.from_bytes(self._next_bytes()[:7], "big") / float(1 << 56)
 
-    def randint(self, low: int, high: int) -> int:
+    def next_int(self, low: int, high: int) -> int:
         """An integer in [low, high]."""
         span = high - low + 1
         return low + int.from_bytes(self._next_bytes()[:8], "big") % span
 
-    def uuid4(self) -> str:
+    def next_uuid(self) -> str:
         """A version-4 UUID string drawn from the seed."""
         raw = bytearray(self._next_bytes()[:16])
         raw[6] = (raw[6] & 0x0F) | 0x40

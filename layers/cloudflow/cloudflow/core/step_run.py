@@ -48,7 +48,7 @@ class StepRun:
         self.history: list[dict[str, Any]] = []
         self.transitions = 0
         self.runnable: deque[str] = deque()
-        self.random = SeededRandom(snapshot.seed, snapshot.draws)
+        self.draws = SeededRandom(snapshot.seed, snapshot.draws)
         # Kept here and written back by `close`: a pydantic attribute write per event is costly.
         self.last_event_id = snapshot.last_event_id
 
@@ -66,7 +66,7 @@ class StepRun:
         """The evaluation scope of the frame's current state over `data`."""
         info = self.snapshot.info
         retries = frame.retry_total if self._can_retry(frame) else None
-        return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.random)
+        return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.draws)
 
     def _can_retry(self, frame: Frame) -> bool:
         return isinstance(self.state_of(frame), _RETRYING)
@@ -115,7 +115,7 @@ class StepRun:
     def close(self) -> None:
         """Write the counters kept during the step back into the snapshot."""
         self.snapshot.last_event_id = self.last_event_id
-        self.snapshot.draws = self.random.counter
+        self.snapshot.draws = self.draws.counter
         self.snapshot.transitions += self.transitions
 
     def schedule_timer(self, frame: Frame, purpose: str, due_ms: int, token: str | None = None) -> str:
@@ -202,7 +202,7 @@ class StepRun:
         state = self.state_of(frame)
         self.cancel_timers(frame)
         if isinstance(state, _RETRYING):
-            decision = decide_retry(state.retry, frame.retry_counts, failure.error, self.random)
+            decision = decide_retry(state.retry, frame.retry_counts, failure.error, self.draws)
             if decision.retry:
                 frame.retry_counts[decision.index] += 1
                 frame.retry_total += 1

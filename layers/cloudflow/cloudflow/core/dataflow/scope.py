@@ -1,4 +1,4 @@
-"""What an expression can see while a state runs: the input, the Context object, the random source."""
+"""What an expression can see while a state runs: the input, the Context object, the seeded draws."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ class Scope:
     context may be given as a factory: most expressions never read `$$`, so it is built on demand.
     """
 
-    __slots__ = ("_context", "_make_context", "input", "random")
+    __slots__ = ("_context", "_make_context", "draws", "input")
 
     def __init__(
         self,
         input: Any,
         context: dict[str, Any] | Callable[[], dict[str, Any]],
-        random: SeededRandom,
+        draws: SeededRandom,
     ) -> None:
         self.input = input
-        self.random = random
+        self.draws = draws
         if callable(context):
             self._context: dict[str, Any] | None = None
             self._make_context: Callable[[], dict[str, Any]] | None = context

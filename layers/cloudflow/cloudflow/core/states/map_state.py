@@ -60,7 +60,7 @@ def _select_items(run: StepRun, frame: Frame, state: MapState, data: Any, items:
     for index, item in enumerate(items):
         context = run.context(frame)
         context["Map"] = {"Item": {"Index": index, "Value": item}}
-        selected.append(render(template, Scope(data, context, run.random)))
+        selected.append(render(template, Scope(data, context, run.draws)))
     return selected
 
 

@@ -44,5 +44,5 @@ def math_random(call: Invocation) -> int:
         raise call.invalid()
     if len(call.args) == 3:
         seed = call.truncated_int(2)
-        return SeededRandom(seed=str(seed)).randint(start, end - 1)
-    return call.scope.random.randint(start, end - 1)
+        return SeededRandom(seed=str(seed)).next_int(start, end - 1)
+    return call.scope.draws.next_int(start, end - 1)

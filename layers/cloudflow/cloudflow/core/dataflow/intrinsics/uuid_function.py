@@ -8,4 +8,4 @@ from cloudflow.core.dataflow.intrinsics.invocation import Invocation
 def uuid(call: Invocation) -> str:
     """States.UUID(): a new v4 UUID; replaying the same draws gives the same UUID."""
     call.expect_count(0)
-    return call.scope.random.uuid4()
+    return call.scope.draws.next_uuid()
