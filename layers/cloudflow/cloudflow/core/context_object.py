@@ -32,6 +32,4 @@ def build_context(
         context["State"]["RetryCount"] = retry_count
     if token is not None:
         context["Task"] = {"Token": token}
-    if frame.map_item is not None:
-        context["Map"] = {"Item": frame.map_item}
     return context

@@ -22,7 +22,7 @@ from cloudflow.core.events import (
     WakeUpDue,
 )
 from cloudflow.core.failure import Failure
-from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase, Timer
+from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase
 from cloudflow.core.states import HANDLERS
 from cloudflow.core.states.task_state import invoke, task_failed, task_succeeded
 from cloudflow.core.states.wait_state import finish_wait
@@ -77,13 +77,7 @@ def _apply_started(run: StepRun) -> bool:
                  last_event_id=run.last_event_id)
     snap.frames[root.id] = root
     if run.machine.timeout_seconds is not None:
-        # Not attached to a frame: state-level timer cancellation must never cancel it.
-        due = run.now_ms + run.machine.timeout_seconds * 1000
-        timer_id = run.next_id("timer")
-        snap.timers[timer_id] = Timer(frame_id="", purpose="execution-timeout", due_ms=due)
-        from cloudflow.core.commands import ScheduleWakeUp
-
-        run.commands.append(ScheduleWakeUp(timer_id, due, "execution-timeout"))
+        run.schedule_timer(None, "execution-timeout", run.now_ms + run.machine.timeout_seconds * 1000)
     run.runnable.append(root.id)
     return True
 

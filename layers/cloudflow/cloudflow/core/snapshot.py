@@ -74,7 +74,7 @@ class Frame:
     token: str | None = None
     attempt: int = 0
     timers: list[str] = field(default_factory=list)
-    map_item: dict[str, Any] | None = None
+    task_request: dict[str, Any] | None = None  # parameters and timeouts, kept for retries
     join: Join | None = None
     output: Any = None
     error: str | None = None

@@ -118,11 +118,16 @@ class StepRun:
         self.snapshot.draws = self.draws.counter
         self.snapshot.transitions += self.transitions
 
-    def schedule_timer(self, frame: Frame, purpose: str, due_ms: int, token: str | None = None) -> str:
-        """Ask the host for a wake-up and remember what it is for."""
+    def schedule_timer(self, frame: Frame | None, purpose: str, due_ms: int, token: str | None = None) -> str:
+        """Ask the host for a wake-up and remember what it is for.
+
+        A timer of no frame (the execution's TimeoutSeconds) is never cancelled with a state's timers.
+        """
         timer_id = self.next_id("timer")
-        self.snapshot.timers[timer_id] = Timer(frame_id=frame.id, purpose=purpose, due_ms=due_ms, token=token)
-        frame.timers.append(timer_id)
+        frame_id = frame.id if frame is not None else ""
+        self.snapshot.timers[timer_id] = Timer(frame_id=frame_id, purpose=purpose, due_ms=due_ms, token=token)
+        if frame is not None:
+            frame.timers.append(timer_id)
         self.commands.append(ScheduleWakeUp(timer_id, due_ms, purpose))
         return timer_id
 

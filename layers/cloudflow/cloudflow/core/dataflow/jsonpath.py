@@ -417,8 +417,3 @@ def compile_path(text: str) -> JsonPath:
     parser.pos = 1
     segments = parser.segments()
     return JsonPath(text, segments)
-
-
-def is_reference_path(path: JsonPath) -> bool:
-    """A Reference Path (ASL spec) selects a single node: names and indexes only."""
-    return path.is_definite

@@ -11,7 +11,7 @@ from typing import Any
 from cloudflow.asl.model import MapState
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import Failure
-from cloudflow.core.snapshot import Frame, FramePhase
+from cloudflow.core.snapshot import Frame, FramePhase, Join
 from cloudflow.core.states.results import finish_with_result
 from cloudflow.core.step_run import StepRun
 
@@ -69,7 +69,7 @@ def _tolerated(failed: int, total: int, count: int | None, percentage: float | N
     return within_count or within_share
 
 
-def _threshold_failure(join: Any, failure: Failure) -> Failure:
+def _threshold_failure(join: Join, failure: Failure) -> Failure:
     if join.tolerated_count is None and join.tolerated_percentage is None:
         return failure
     return Failure(StatesError.EXCEED_TOLERATED_FAILURE_THRESHOLD,

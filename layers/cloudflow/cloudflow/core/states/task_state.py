@@ -30,7 +30,7 @@ def run_task(run: StepRun, frame: Frame, state: TaskState) -> None:
     parameters = render_parameters(
         run, frame, state, effective, token if resource.pattern == "callback" else None
     )
-    frame.effective_input = {
+    frame.task_request = {
         "parameters": parameters,
         "timeout": _seconds(run, frame, state.timeout_seconds, state.timeout_seconds_path, effective,
                             "TimeoutSecondsPath"),
@@ -44,7 +44,8 @@ def invoke(run: StepRun, frame: Frame, state: TaskState, token: str | None = Non
     """One attempt: history, timers for TimeoutSeconds/HeartbeatSeconds, the InvokeTask command."""
     resource = parse_resource(state.resource)
     token = token or run.new_token()
-    saved = frame.effective_input
+    saved = frame.task_request
+    assert saved is not None
     parameters, timeout, heartbeat = saved["parameters"], saved["timeout"], saved["heartbeat"]
     frame.token = token
     frame.phase = FramePhase.BLOCKED
