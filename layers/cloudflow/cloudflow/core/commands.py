@@ -37,9 +37,10 @@ class ScheduleWakeUp:
 
 @dataclass(frozen=True)
 class CancelWakeUp:
-    """The timer is no longer needed (a late fire is harmless anyway)."""
+    """The timer due at `due_ms` is no longer needed (a late fire is harmless anyway)."""
 
     timer_id: str
+    due_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,4 +53,56 @@ class CompleteExecution:
     cause: str | None = None
 
 
-Command = InvokeTask | ScheduleWakeUp | CancelWakeUp | CompleteExecution
+@dataclass(frozen=True)
+class ChildSpec:
+    """One Parallel branch or Map iteration to run as its own unit (see FanOut)."""
+
+    child_id: str
+    index: int
+    machine_path: str
+    start_at: str
+    input: Any
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """Run `children` elsewhere (remote-children mode); answer with ChildrenFinished or ChildFailed.
+
+    At most `window` children run at once (0 = all). The tolerated-failure settings say when a
+    failed child fails the whole join rather than becoming an `{"Error", "Cause"}` result.
+    """
+
+    parent_frame_id: str
+    join_id: str
+    kind: str  # "map" | "parallel"
+    state_name: str
+    children: tuple[ChildSpec, ...]
+    window: int = 0
+    tolerated_count: int | None = None
+    tolerated_percentage: float | None = None
+
+
+@dataclass(frozen=True)
+class ReportChild:
+    """A remote child unit ended: hand its outcome to the join of `join_id`."""
+
+    child_id: str
+    join_id: str
+    parent_frame_id: str
+    index: int
+    succeeded: bool
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelChildren:
+    """The join of `join_id` is over early (a child failed, the parent stopped): stop its children."""
+
+    join_id: str
+
+
+Command = (
+    InvokeTask | ScheduleWakeUp | CancelWakeUp | CompleteExecution | FanOut | ReportChild | CancelChildren
+)

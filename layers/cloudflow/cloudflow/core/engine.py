@@ -13,6 +13,9 @@ from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.decision import Decision
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.events import (
+    ChildFailed,
+    ChildrenFinished,
+    ChildStarted,
     Event,
     ExecutionStarted,
     StopRequested,
@@ -24,11 +27,13 @@ from cloudflow.core.events import (
 from cloudflow.core.failure import Failure
 from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase
 from cloudflow.core.states import HANDLERS
+from cloudflow.core.states.join import child_failed, children_finished, join_id_of
 from cloudflow.core.states.task_state import invoke, task_failed, task_succeeded
 from cloudflow.core.states.wait_state import finish_wait
 from cloudflow.core.step_run import StepRun
 
 ROOT_FRAME_ID = "r"
+MAX_TRANSITIONS_ERROR = "CloudFlow.MaxTransitionsExceeded"
 
 
 def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, now_ms: int) -> Decision:
@@ -41,6 +46,7 @@ def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, no
     if not applied:
         return Decision(snapshot, applied=False)
     run.drain(HANDLERS)
+    _guard_budget(run)
     run.close()
     working.version += 1
     return Decision(working, run.commands, run.history, run.transitions)
@@ -62,7 +68,46 @@ def _apply(run: StepRun, event: Event) -> bool:
     if isinstance(event, StopRequested):
         run.complete(ExecutionStatus.ABORTED, error=event.error, cause=event.cause)
         return True
+    if isinstance(event, ChildStarted):
+        return _apply_child_started(run)
+    if isinstance(event, ChildrenFinished | ChildFailed):
+        return _apply_join_answer(run, event)
     raise TypeError(f"unknown event {event!r}")
+
+
+def _guard_budget(run: StepRun) -> None:
+    """MaxTransitions: once the execution metered more than its budget, it fails (and says why)."""
+    snap = run.snapshot
+    budget = snap.max_transitions
+    if budget is None or snap.status != ExecutionStatus.RUNNING or snap.transitions + run.transitions <= budget:
+        return
+    run.complete(ExecutionStatus.FAILED, error=MAX_TRANSITIONS_ERROR,
+                 cause=f"The execution exceeded its MaxTransitions budget of {budget} state transitions.")
+
+
+def _apply_child_started(run: StepRun) -> bool:
+    snap = run.snapshot
+    if run.last_event_id or len(snap.frames) != 1:
+        return False  # a duplicate start of this child unit
+    frame = next(iter(snap.frames.values()))
+    if snap.child_of == "map":
+        run.record(None, "MapIterationStarted", {"name": snap.child_of_state, "index": frame.index})
+    frame.last_event_id = run.last_event_id
+    run.runnable.append(frame.id)
+    return True
+
+
+def _apply_join_answer(run: StepRun, event: ChildrenFinished | ChildFailed) -> bool:
+    frame = run.snapshot.frames.get(event.frame_id)
+    if frame is None or frame.join is None or join_id_of(frame) != event.join_id:
+        return False  # a late answer for a join that already ended
+    run.snapshot.transitions += event.transitions
+    if isinstance(event, ChildrenFinished):
+        children_finished(run, frame, event.results)
+    else:
+        child_failed(run, frame, Failure(event.error, event.cause))
+        run.runnable.append(frame.id)
+    return True
 
 
 def _apply_started(run: StepRun) -> bool:

@@ -50,4 +50,36 @@ class StopRequested:
     cause: str | None = None
 
 
-Event = ExecutionStarted | TaskSucceeded | TaskFailed | TaskHeartbeat | WakeUpDue | StopRequested
+@dataclass(frozen=True)
+class ChildStarted:
+    """Begin a remote child unit; its snapshot was made by `child_snapshot`."""
+
+
+@dataclass(frozen=True)
+class ChildrenFinished:
+    """Every child of the join `join_id` of frame `frame_id` ended; `results` are in child order.
+
+    `transitions` counts what the children metered, added to the execution's total.
+    """
+
+    frame_id: str
+    join_id: str
+    results: list[Any]
+    transitions: int = 0
+
+
+@dataclass(frozen=True)
+class ChildFailed:
+    """A child of the join `join_id` failed beyond what the state tolerates."""
+
+    frame_id: str
+    join_id: str
+    error: str | None = None
+    cause: str | None = None
+    transitions: int = 0
+
+
+Event = (
+    ExecutionStarted | TaskSucceeded | TaskFailed | TaskHeartbeat | WakeUpDue | StopRequested
+    | ChildStarted | ChildrenFinished | ChildFailed
+)

@@ -130,8 +130,28 @@ class ExecutionSnapshot(BaseModel):
     draws: int = 0
     serial: int = 0  # source of token and timer ids, unique within the execution
     version: int = 0
+    # Durable runtime: Parallel branches and Map iterations run as their own units (FanOut).
+    remote_children: bool = False
+    # A budget: the execution fails once it has metered more transitions than this.
+    max_transitions: int | None = None
+    # Set on a remote child unit: "map" or "parallel", and the name of the state that fanned out.
+    child_of: str | None = None
+    child_of_state: str | None = None
 
 
-def new_snapshot(info: ExecutionInfo, seed: str) -> ExecutionSnapshot:
+def new_snapshot(
+    info: ExecutionInfo, seed: str, remote_children: bool = False, max_transitions: int | None = None
+) -> ExecutionSnapshot:
     """A snapshot for an execution that has not started yet; feed it ExecutionStarted."""
-    return ExecutionSnapshot(info=info, seed=seed)
+    return ExecutionSnapshot(info=info, seed=seed, remote_children=remote_children, max_transitions=max_transitions)
+
+
+def child_snapshot(
+    info: ExecutionInfo, seed: str, parent_frame_id: str, kind: str, state_name: str,
+    child_id: str, index: int, machine_path: str, start_at: str, child_input: Any,
+) -> ExecutionSnapshot:
+    """The snapshot of a remote child unit (one branch or iteration); feed it ChildStarted."""
+    frame = Frame(id=child_id, parent_id=parent_frame_id, machine_path=machine_path, index=index,
+                  state_name=start_at, state_input=child_input)
+    return ExecutionSnapshot(info=info, seed=seed, remote_children=True, frames={child_id: frame},
+                             child_of=kind, child_of_state=state_name)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from cloudflow.asl.model import MapState, ParallelState, State, StateMachine, TaskState
 from cloudflow.core.catch import catch_output, find_catcher
-from cloudflow.core.commands import CancelWakeUp, Command, CompleteExecution, ScheduleWakeUp
+from cloudflow.core.commands import CancelWakeUp, Command, CompleteExecution, ReportChild, ScheduleWakeUp
 from cloudflow.core.context_object import build_context
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
@@ -134,8 +134,9 @@ class StepRun:
     def cancel_timers(self, frame: Frame) -> None:
         """Drop the frame's pending wake-ups (a late fire then finds nothing)."""
         for timer_id in frame.timers:
-            if self.snapshot.timers.pop(timer_id, None) is not None:
-                self.commands.append(CancelWakeUp(timer_id))
+            timer = self.snapshot.timers.pop(timer_id, None)
+            if timer is not None:
+                self.commands.append(CancelWakeUp(timer_id, timer.due_ms))
         frame.timers = []
 
     # --- the frame lifecycle -------------------------------------------------------------------
@@ -243,10 +244,27 @@ class StepRun:
                 self.complete(ExecutionStatus.FAILED, error=frame.error, cause=frame.cause)
             return
         parent = self.snapshot.frames.get(frame.parent_id)
+        if parent is None and self.snapshot.child_of is not None:
+            self._report_child(frame)
+            return
         if parent is not None and parent.join is not None:
             from cloudflow.core.states.join import child_finished  # the join needs StepRun itself
 
             child_finished(self, parent, frame)
+
+    def _report_child(self, frame: Frame) -> None:
+        """A remote child unit's frame ended: close the unit and tell its parent's join."""
+        snap = self.snapshot
+        succeeded = frame.phase == FramePhase.SUCCEEDED
+        if snap.child_of == "map":
+            self.record(None, "MapIterationSucceeded" if succeeded else "MapIterationFailed",
+                        {"name": snap.child_of_state, "index": frame.index})
+        snap.status = ExecutionStatus.SUCCEEDED if succeeded else ExecutionStatus.FAILED
+        snap.output, snap.error, snap.cause = frame.output, frame.error, frame.cause
+        join_id, _, _ = frame.id.rpartition(".")
+        assert frame.parent_id is not None
+        self.commands.append(ReportChild(frame.id, join_id, frame.parent_id, frame.index, succeeded,
+                                         frame.output, frame.error, frame.cause))
 
     def abort_children(self, parent: Frame) -> None:
         """Drop every descendant of `parent` with its tasks and timers (a branch failed, or a stop)."""
@@ -279,7 +297,7 @@ class StepRun:
             self.cancel_timers(frame)
         snap.frames.clear()
         snap.tasks.clear()
-        for timer_id in list(snap.timers):
-            self.commands.append(CancelWakeUp(timer_id))
+        for timer_id, timer in snap.timers.items():
+            self.commands.append(CancelWakeUp(timer_id, timer.due_ms))
         snap.timers.clear()
         self.commands.append(CompleteExecution(status.value, output, error, cause))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudflow.asl.model import MapState
+from cloudflow.core.commands import CancelChildren, ChildSpec, FanOut
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import Failure
 from cloudflow.core.snapshot import Frame, FramePhase, Join
@@ -16,11 +17,34 @@ from cloudflow.core.states.results import finish_with_result
 from cloudflow.core.step_run import StepRun
 
 
+def join_id_of(parent: Frame) -> str:
+    """The id of the parent's current fan-out: its children are `<join id>.<index>`.
+
+    It names the state entry and the retry attempt, so a retried Map never reuses a child id.
+    """
+    return f"{parent.id}/{parent.entered_event_id}-{parent.retry_total}"
+
+
+def fan_out(run: StepRun, parent: Frame, join: Join, children: list[ChildSpec]) -> None:
+    """Remote-children mode: park the parent and ask the host to run `children` as their own units."""
+    parent.join = join
+    parent.phase = FramePhase.BLOCKED
+    run.commands.append(FanOut(
+        parent.id, join_id_of(parent), join.kind, parent.state_name, tuple(children), join.window,
+        join.tolerated_count, join.tolerated_percentage,
+    ))
+
+
+def child_spec(parent: Frame, index: int, pointer: str, start_at: str, child_input: Any) -> ChildSpec:
+    """The deterministic identity and start of child `index` of the parent's current fan-out."""
+    return ChildSpec(f"{join_id_of(parent)}.{index}", index, pointer, start_at, child_input)
+
+
 def start_child(
     run: StepRun, parent: Frame, index: int, pointer: str, start_at: str, child_input: Any
 ) -> Frame:
     """Create the child frame for branch/item `index` and queue it to run."""
-    child_id = f"{parent.id}/{parent.entered_event_id}.{index}"
+    child_id = f"{join_id_of(parent)}.{index}"
     child = Frame(
         id=child_id, parent_id=parent.id, machine_path=pointer, index=index, state_name=start_at,
         state_input=child_input, last_event_id=run.last_event_id,
@@ -45,8 +69,8 @@ def child_finished(run: StepRun, parent: Frame, child: Frame) -> None:
             run.record(parent, "MapIterationFailed", {"name": parent.state_name, "index": child.index})
         join.failed += 1
         failure = Failure(child.error, child.cause)
-        if not _tolerated(join.failed, join.total, join.tolerated_count, join.tolerated_percentage):
-            _fail_parent(run, parent, is_map, _threshold_failure(join, failure))
+        if not failure_tolerated(join.failed, join.total, join.tolerated_count, join.tolerated_percentage):
+            fail_parent(run, parent, _threshold_failure(join, failure))
             return
         join.results[child.index] = failure.to_error_output()
     if isinstance(state, MapState) and join.started < join.total:
@@ -54,14 +78,20 @@ def child_finished(run: StepRun, parent: Frame, child: Frame) -> None:
 
         start_next_item(run, parent, state)
     if len(join.results) == join.total:
-        parent.join = None
-        run.record(parent, "MapStateSucceeded" if is_map else "ParallelStateSucceeded")
-        result = [join.results[i] for i in range(join.total)]
-        finish_with_result(run, parent, state, result)
-        run.runnable.append(parent.id)
+        children_finished(run, parent, [join.results[i] for i in range(join.total)])
 
 
-def _tolerated(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
+def children_finished(run: StepRun, parent: Frame, results: list[Any]) -> None:
+    """Every child ended (remote mode): the parent leaves its state with the results in order."""
+    state = run.state_of(parent)
+    parent.join = None
+    run.record(parent, "MapStateSucceeded" if isinstance(state, MapState) else "ParallelStateSucceeded")
+    finish_with_result(run, parent, state, results)
+    run.runnable.append(parent.id)
+
+
+def failure_tolerated(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
+    """Whether `failed` of `total` children stay within ToleratedFailureCount/Percentage."""
     if count is None and percentage is None:
         return False
     within_count = count is not None and failed <= count
@@ -76,9 +106,20 @@ def _threshold_failure(join: Join, failure: Failure) -> Failure:
                    "The specified tolerated failure threshold was exceeded")
 
 
-def _fail_parent(run: StepRun, parent: Frame, is_map: bool, failure: Failure) -> None:
+def child_failed(run: StepRun, parent: Frame, failure: Failure) -> None:
+    """A remote child failed beyond tolerance: the parent's state fails (through its Retry and Catch)."""
+    assert parent.join is not None
+    fail_parent(run, parent, _threshold_failure(parent.join, failure))
+
+
+def fail_parent(run: StepRun, parent: Frame, failure: Failure) -> None:
+    """The fan-out failed: stop the other children, then fail the parent's state."""
+    is_map = isinstance(run.state_of(parent), MapState)
     run.record(parent, "MapStateFailed" if is_map else "ParallelStateFailed")
-    run.abort_children(parent)
+    if run.snapshot.remote_children:
+        run.commands.append(CancelChildren(join_id_of(parent)))
+    else:
+        run.abort_children(parent)
     parent.join = None
     run.fail_state(parent, failure)
     run.runnable.append(parent.id)

@@ -14,7 +14,7 @@ from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
 from cloudflow.core.machine_index import child_pointer
 from cloudflow.core.snapshot import Frame, FramePhase, Join
-from cloudflow.core.states.join import start_child
+from cloudflow.core.states.join import child_spec, fan_out, start_child
 from cloudflow.core.states.results import finish_with_result
 from cloudflow.core.step_run import StepRun
 
@@ -110,6 +110,14 @@ def run_map(run: StepRun, frame: Frame, state: MapState) -> None:
     if not child_inputs:
         run.record(frame, "MapStateSucceeded")
         finish_with_result(run, frame, state, [])
+        return
+    if run.snapshot.remote_children:
+        pointer = child_pointer(frame.machine_path, frame.state_name, "ItemProcessor")
+        start_at = state.item_processor.start_at
+        join = Join(kind="map", total=len(child_inputs), window=window, tolerated_count=count,
+                    tolerated_percentage=share, effective_input=effective)
+        fan_out(run, frame, join, [child_spec(frame, index, pointer, start_at, item)
+                                   for index, item in enumerate(child_inputs)])
         return
     frame.join = Join(kind="map", total=len(child_inputs), window=window, child_inputs=child_inputs,
                       tolerated_count=count, tolerated_percentage=share, effective_input=effective)

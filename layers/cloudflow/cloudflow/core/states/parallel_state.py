@@ -5,7 +5,7 @@ from __future__ import annotations
 from cloudflow.asl.model import ParallelState
 from cloudflow.core.machine_index import child_pointer
 from cloudflow.core.snapshot import Frame, FramePhase, Join
-from cloudflow.core.states.join import start_child
+from cloudflow.core.states.join import child_spec, fan_out, start_child
 from cloudflow.core.states.results import finish_with_result, render_parameters
 from cloudflow.core.step_run import StepRun
 
@@ -18,8 +18,14 @@ def run_parallel(run: StepRun, frame: Frame, state: ParallelState) -> None:
         run.record(frame, "ParallelStateSucceeded")
         finish_with_result(run, frame, state, [])
         return
-    frame.join = Join(kind="parallel", total=len(state.branches), effective_input=effective)
+    join = Join(kind="parallel", total=len(state.branches), effective_input=effective)
+    pointers = [child_pointer(frame.machine_path, frame.state_name, f"Branches/{index}")
+                for index in range(len(state.branches))]
+    if run.snapshot.remote_children:
+        fan_out(run, frame, join, [child_spec(frame, index, pointers[index], branch.start_at, effective)
+                                   for index, branch in enumerate(state.branches)])
+        return
+    frame.join = join
     frame.phase = FramePhase.BLOCKED
     for index, branch in enumerate(state.branches):
-        pointer = child_pointer(frame.machine_path, frame.state_name, f"Branches/{index}")
-        start_child(run, frame, index, pointer, branch.start_at, effective)
+        start_child(run, frame, index, pointers[index], branch.start_at, effective)
