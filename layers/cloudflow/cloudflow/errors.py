@@ -45,3 +45,62 @@ class InvalidInputError(CloudFlowError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
+
+
+class ServiceError(CloudFlowError):
+    """A request the runtime refuses, named as Step Functions names it (`code`), with an HTTP status."""
+
+    code = "ServiceError"
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        """The error document a handler answers with."""
+        return {"error": self.code, "message": self.message}
+
+
+class ExecutionAlreadyExistsError(ServiceError):
+    """A running or ended execution has this name but a different input (or the name is reused)."""
+
+    code = "ExecutionAlreadyExists"
+    status = 409
+
+
+class ExecutionDoesNotExistError(ServiceError):
+    """No execution has this ARN."""
+
+    code = "ExecutionDoesNotExist"
+    status = 404
+
+
+class StateMachineDoesNotExistError(ServiceError):
+    """No flow (or flow version) has this name."""
+
+    code = "StateMachineDoesNotExist"
+    status = 404
+
+
+class InvalidTokenError(ServiceError):
+    """The task token is malformed."""
+
+    code = "InvalidToken"
+
+
+class TaskDoesNotExistError(ServiceError):
+    """The task token names no task this runtime ever issued."""
+
+    code = "TaskDoesNotExist"
+    status = 404
+
+
+class TaskTimedOutError(ServiceError):
+    """The task behind the token is no longer waiting (answered, timed out, or its execution ended)."""
+
+    code = "TaskTimedOut"
+
+
+class ConflictError(CloudFlowError):
+    """A conditional write lost: someone else advanced the same unit first. Re-read and retry."""

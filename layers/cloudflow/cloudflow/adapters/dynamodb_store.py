@@ -1,0 +1,298 @@
+"""ExecutionStore on one DynamoDB table (key `pk`/`sk`), laid out around the access paths.
+
+    pk EX#<execution>  sk U#<unit>                       unit record: version, status, snapshot, outbox
+                       sk H#<unit>#<first event id>      history page (usage_pk/usage_sk: GSI Usage)
+                       sk J#<join>                       join: totals, failed, shards done
+                       sk J#<join>#S<shard>              join shard: which of its 100 children are counted
+                       sk R#<join>#<index>               a child's result (and its last history page)
+                       sk I#<join>#<index>               a child input waiting for a MaxConcurrency slot
+    pk FLOW#<name>     sk V#<version>                    an immutable flow version
+
+Counting a child is one conditional update of its shard (`attribute_not_exists(c<i>)`), so a
+duplicate report never counts twice and the shard item stays under 1 KB; the shard that fills up
+counts itself once on the join item the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from cloudflow.errors import ConflictError
+from cloudflow.ports import Blob, HistoryPage, JoinCount, JoinRecord, UnitRecord
+
+SHARD_SIZE = 100
+_SER = TypeSerializer()
+_DES = TypeDeserializer()
+_UNIT_FIELDS = {"pk", "sk", "version", "status", "snap", "snap_ref", "outbox", "outbox_ref", "outbox_key",
+                "expires_at"}
+
+
+def _pk(execution_id: str) -> str:
+    return f"EX#{execution_id}"
+
+
+def _blob_attrs(prefix: str, blob: Blob) -> dict[str, Any]:
+    if blob.ref is not None:
+        return {f"{prefix}_ref": {"S": blob.ref}}
+    if blob.data is not None:
+        return {prefix: {"B": blob.data}}
+    return {}
+
+
+def _blob(item: dict[str, Any], prefix: str) -> Blob:
+    if f"{prefix}_ref" in item:
+        return Blob(ref=item[f"{prefix}_ref"]["S"])
+    if prefix in item:
+        return Blob(data=bytes(item[prefix]["B"]))
+    return Blob()
+
+
+def _conditional_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in (
+        "ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class DynamoDbExecutionStore:
+    """The ExecutionStore port on DynamoDB; `client` is a boto3 DynamoDB client (injected)."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    # --- units ---------------------------------------------------------------------------------
+
+    def get_unit(self, execution_id: str, unit: str) -> UnitRecord | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key={"pk": {"S": _pk(execution_id)}, "sk": {"S": f"U#{unit}"}}).get("Item")
+        return None if item is None else self._unit(execution_id, item)
+
+    def _unit(self, execution_id: str, item: dict[str, Any]) -> UnitRecord:
+        attrs = {k: _DES.deserialize(v) for k, v in item.items() if k not in _UNIT_FIELDS}
+        return UnitRecord(
+            execution_id=execution_id, unit=item["sk"]["S"][2:], version=int(item["version"]["N"]),
+            status=item["status"]["S"], snapshot=_blob(item, "snap"), outbox=_blob(item, "outbox"),
+            outbox_key=item.get("outbox_key", {}).get("S", ""), attrs=attrs,
+            expires_at=int(item["expires_at"]["N"]) if "expires_at" in item else None,
+        )
+
+    def save_unit(self, record: UnitRecord, expected_version: int) -> None:
+        item: dict[str, Any] = {
+            "pk": {"S": _pk(record.execution_id)}, "sk": {"S": f"U#{record.unit}"},
+            "version": {"N": str(record.version)}, "status": {"S": record.status},
+            "outbox_key": {"S": record.outbox_key},
+            **_blob_attrs("snap", record.snapshot), **_blob_attrs("outbox", record.outbox),
+        }
+        if record.expires_at is not None:
+            item["expires_at"] = {"N": str(record.expires_at)}
+        for key, value in record.attrs.items():
+            if value is not None:
+                item[key] = _SER.serialize(value)
+        if expected_version == 0:
+            condition, values = "attribute_not_exists(pk)", {}
+        else:
+            condition, values = "version = :expected", {":expected": {"N": str(expected_version)}}
+        try:
+            self._db.put_item(TableName=self._table, Item=item, ConditionExpression=condition,
+                              **({"ExpressionAttributeValues": values} if values else {}))
+        except ClientError as error:
+            if _conditional_failed(error):
+                raise ConflictError(f"unit {record.unit} of {record.execution_id} moved past version "
+                                    f"{expected_version}") from error
+            raise
+
+    def list_units(self, execution_id: str, prefix: str) -> list[UnitRecord]:
+        items = self._query(_pk(execution_id), f"U#{prefix}",
+                            projection="pk, sk, version, #s, outbox_key", names={"#s": "status"})
+        return [self._unit(execution_id, item) for item in items]
+
+    def _query(self, pk: str, sk_prefix: str, projection: str | None = None,
+               names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "ConsistentRead": True,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": sk_prefix}},
+        }
+        if projection:
+            kwargs["ProjectionExpression"] = projection
+        if names:
+            kwargs["ExpressionAttributeNames"] = names
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._db.query(**kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- history and usage ---------------------------------------------------------------------
+
+    @staticmethod
+    def _page_attrs(page: HistoryPage) -> dict[str, Any]:
+        attrs: dict[str, Any] = {
+            "first_event_id": {"N": str(page.first_event_id)}, "count": {"N": str(page.count)},
+            "transitions": {"N": str(page.transitions)}, **_blob_attrs("events", page.events),
+        }
+        if page.transitions:  # the sparse Usage index holds only pages that metered something
+            attrs["usage_pk"] = {"S": f"USAGE#{page.flow}#{page.day}"}
+            attrs["usage_sk"] = {"S": f"{page.execution_id}#{page.unit}#{page.first_event_id:010d}"}
+        if page.expires_at is not None:
+            attrs["expires_at"] = {"N": str(page.expires_at)}
+        return attrs
+
+    def put_history_page(self, page: HistoryPage) -> None:
+        item = {"pk": {"S": _pk(page.execution_id)}, "sk": {"S": f"H#{page.unit}#{page.first_event_id:010d}"},
+                **self._page_attrs(page)}
+        self._db.put_item(TableName=self._table, Item=item)
+
+    def history_pages(self, execution_id: str, unit: str) -> list[HistoryPage]:
+        items = self._query(_pk(execution_id), f"H#{unit}#")
+        join_id, dot, index = unit.rpartition(".")
+        if dot:
+            final = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
+                "pk": {"S": _pk(execution_id)}, "sk": {"S": f"R#{join_id}#{int(index):07d}"}}).get("Item")
+            if final is not None and "first_event_id" in final:
+                items.append(final)
+        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
+                            int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+
+    def usage(self, flow: str, day: str) -> int:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "IndexName": "Usage", "KeyConditionExpression": "usage_pk = :u",
+            "ExpressionAttributeValues": {":u": {"S": f"USAGE#{flow}#{day}"}}, "ProjectionExpression": "transitions",
+        }
+        total = 0
+        while True:
+            page = self._db.query(**kwargs)
+            total += sum(int(item["transitions"]["N"]) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return total
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- flows ---------------------------------------------------------------------------------
+
+    def put_flow(self, name: str, version: str, definition: str) -> None:
+        try:
+            self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(pk)", Item={
+                "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"V#{version}"}, "definition": {"S": definition}})
+        except ClientError as error:
+            if not _conditional_failed(error):  # the same version exists: versions are immutable
+                raise
+
+    def get_flow(self, name: str, version: str) -> str | None:
+        item = self._db.get_item(TableName=self._table, Key={
+            "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"V#{version}"}}).get("Item")
+        return None if item is None else str(item["definition"]["S"])
+
+    # --- joins ---------------------------------------------------------------------------------
+
+    def _join_key(self, execution_id: str, sk: str) -> dict[str, Any]:
+        return {"pk": {"S": _pk(execution_id)}, "sk": {"S": sk}}
+
+    def create_join(self, join: JoinRecord) -> None:
+        item: dict[str, Any] = {
+            **self._join_key(join.execution_id, f"J#{join.join_id}"),
+            "parent_unit": {"S": join.parent_unit}, "parent_frame_id": {"S": join.parent_frame_id},
+            "kind": {"S": join.kind}, "state_name": {"S": join.state_name}, "total": {"N": str(join.total)},
+            "window": {"N": str(join.window)}, "closed": {"BOOL": False},
+            "failed": {"N": "0"}, "shards_done": {"N": "0"}, "transitions": {"N": "0"},
+        }
+        if join.tolerated_count is not None:
+            item["tolerated_count"] = {"N": str(join.tolerated_count)}
+        if join.tolerated_percentage is not None:
+            item["tolerated_percentage"] = {"N": repr(join.tolerated_percentage)}
+        try:
+            self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
+
+    def get_join(self, execution_id: str, join_id: str) -> JoinRecord | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key=self._join_key(execution_id, f"J#{join_id}")).get("Item")
+        if item is None:
+            return None
+        return JoinRecord(
+            execution_id, join_id, item["parent_unit"]["S"], item["parent_frame_id"]["S"], item["kind"]["S"],
+            item["state_name"]["S"], int(item["total"]["N"]), int(item["window"]["N"]),
+            int(item["tolerated_count"]["N"]) if "tolerated_count" in item else None,
+            float(item["tolerated_percentage"]["N"]) if "tolerated_percentage" in item else None,
+            bool(item["closed"]["BOOL"]),
+        )
+
+    def close_join(self, execution_id: str, join_id: str) -> None:
+        self._db.update_item(TableName=self._table, Key=self._join_key(execution_id, f"J#{join_id}"),
+                             UpdateExpression="SET closed = :t", ExpressionAttributeValues={":t": {"BOOL": True}},
+                             ConditionExpression="attribute_exists(pk)")
+
+    def put_child_inputs(self, execution_id: str, join_id: str, inputs: list[tuple[int, Blob]]) -> None:
+        requests = [{"PutRequest": {"Item": {**self._join_key(execution_id, f"I#{join_id}#{index:07d}"),
+                                             **_blob_attrs("input", blob)}}} for index, blob in inputs]
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self._table: requests[start:start + 25]}
+            while pending:
+                pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+    def get_child_input(self, execution_id: str, join_id: str, index: int) -> Blob | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key=self._join_key(execution_id, f"I#{join_id}#{index:07d}")).get("Item")
+        return None if item is None else _blob(item, "input")
+
+    def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
+                   final_page: HistoryPage | None = None) -> None:
+        item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **_blob_attrs("result", result)}
+        if final_page is not None:
+            item.update(self._page_attrs(final_page))
+        self._db.put_item(TableName=self._table, Item=item)
+
+    def results(self, execution_id: str, join_id: str) -> list[Blob]:
+        items = self._query(_pk(execution_id), f"R#{join_id}#", projection="#r, result_ref",
+                            names={"#r": "result"})
+        return [_blob(item, "result") for item in items]
+
+    def count_child(
+        self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int
+    ) -> JoinCount:
+        failures = self._count_failure(execution_id, join_id, index) if failed else 0
+        shard = index // SHARD_SIZE
+        shard_size = min(SHARD_SIZE, total - shard * SHARD_SIZE)
+        counted, shard_item = self._count_once(
+            f"J#{join_id}#S{shard:05d}", execution_id, f"c{index}", {"done": 1, "transitions": transitions})
+        if int(shard_item.get("done", {"N": "0"})["N"]) < shard_size:
+            return JoinCount(False, failures, 0, counted)
+        shard_transitions = int(shard_item.get("transitions", {"N": "0"})["N"])
+        _, top = self._count_once(f"J#{join_id}", execution_id, f"s{shard}",
+                                  {"shards_done": 1, "transitions": shard_transitions})
+        all_done = int(top["shards_done"]["N"]) == math.ceil(total / SHARD_SIZE)
+        return JoinCount(all_done, int(top["failed"]["N"]), int(top["transitions"]["N"]), counted)
+
+    def _count_failure(self, execution_id: str, join_id: str, index: int) -> int:
+        _, top = self._count_once(f"J#{join_id}", execution_id, f"f{index}", {"failed": 1})
+        return int(top["failed"]["N"])
+
+    def _count_once(
+        self, sk: str, execution_id: str, flag: str, additions: dict[str, int]
+    ) -> tuple[bool, dict[str, Any]]:
+        """ADD `additions` and SET `flag`, only if `flag` is not set yet; returns (counted now, item)."""
+        names = {"#flag": flag, **{f"#a{i}": name for i, name in enumerate(additions)}}
+        values = {":t": {"BOOL": True}, **{f":a{i}": {"N": str(v)} for i, v in enumerate(additions.values())}}
+        adds = ", ".join(f"#a{i} :a{i}" for i in range(len(additions)))
+        key = self._join_key(execution_id, sk)
+        try:
+            answer = self._db.update_item(
+                TableName=self._table, Key=key, UpdateExpression=f"SET #flag = :t ADD {adds}",
+                ConditionExpression="attribute_not_exists(#flag)", ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+            return True, dict(answer["Attributes"])
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
+            old = error.response.get("Item")
+            if old is None:  # older endpoints do not return the item: read it
+                old = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
+            return False, dict(old)

@@ -1,0 +1,211 @@
+"""Ports: what the runtime needs from the world, as Protocols. Adapters implement them.
+
+The runtime (`cloudflow.runtime`) depends only on these; boto3 lives in `cloudflow.adapters`.
+Every value crossing a port is plain data: bytes, str, int and the small records below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    """Wall time in epoch milliseconds (virtual in the local runtime)."""
+
+    def now_ms(self) -> int:
+        """The current time."""
+        ...
+
+
+class SecretSource(Protocol):
+    """Fresh secrets: the seed an execution's tokens and draws derive from."""
+
+    def new_seed(self) -> str:
+        """At least 128 random bits, as text."""
+        ...
+
+
+@dataclass
+class Blob:
+    """A stored value: `data` inline (compressed JSON), or `ref`, the key of a payload-store object."""
+
+    data: bytes | None = None
+    ref: str | None = None
+
+
+@dataclass
+class UnitRecord:
+    """One durable unit of an execution: the root (`unit` "r") or a Parallel branch / Map iteration.
+
+    `version` is 0 for a record not stored yet; each committed step adds one. `outbox` holds the
+    commands of the last step and `outbox_key` the message that produced them (crash repair).
+    `attrs` are plain attributes kept beside the snapshot for queries (flow, name, status, times).
+    """
+
+    execution_id: str
+    unit: str
+    version: int
+    status: str
+    snapshot: Blob
+    outbox: Blob = field(default_factory=Blob)
+    outbox_key: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+    expires_at: int | None = None  # epoch seconds: retention once the unit ended
+
+
+@dataclass
+class HistoryPage:
+    """The history events one step recorded, and the transitions it metered (usage per flow per day)."""
+
+    execution_id: str
+    unit: str
+    first_event_id: int
+    events: Blob
+    count: int
+    transitions: int
+    flow: str
+    day: str  # YYYY-MM-DD (UTC) of the step
+    expires_at: int | None = None
+
+
+@dataclass
+class JoinRecord:
+    """A fan-out: its children run as units `<join_id>.<index>` and report here."""
+
+    execution_id: str
+    join_id: str
+    parent_unit: str
+    parent_frame_id: str
+    kind: str
+    state_name: str
+    total: int
+    window: int = 0
+    tolerated_count: int | None = None
+    tolerated_percentage: float | None = None
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class JoinCount:
+    """Where a join stands after a count.
+
+    `all_done`: every child is counted; `failed`: distinct failed children so far; `transitions`:
+    what all children metered (complete once `all_done`); `newly_counted`: this call counted it.
+    """
+
+    all_done: bool
+    failed: int
+    transitions: int
+    newly_counted: bool
+
+
+class ExecutionStore(Protocol):
+    """Units, history pages, joins, results and flow definitions (DynamoDB in the cloud)."""
+
+    def get_unit(self, execution_id: str, unit: str) -> UnitRecord | None:
+        """The unit's record, read strongly consistent; None when it does not exist."""
+        ...
+
+    def save_unit(self, record: UnitRecord, expected_version: int) -> None:
+        """Write the record if the stored version is `expected_version` (0: must not exist yet).
+
+        Raises:
+            ConflictError: the stored version moved on (or the unit already exists).
+        """
+        ...
+
+    def list_units(self, execution_id: str, prefix: str) -> list[UnitRecord]:
+        """Units whose key starts with `prefix` (snapshots not loaded)."""
+        ...
+
+    def put_history_page(self, page: HistoryPage) -> None:
+        """Store a step's history page (a rewrite with the same first event id replaces it)."""
+        ...
+
+    def history_pages(self, execution_id: str, unit: str) -> list[HistoryPage]:
+        """The unit's pages in event order."""
+        ...
+
+    def usage(self, flow: str, day: str) -> int:
+        """Transitions metered for `flow` on `day` (YYYY-MM-DD)."""
+        ...
+
+    def put_flow(self, name: str, version: str, definition: str) -> None:
+        """Store an immutable flow version (idempotent)."""
+        ...
+
+    def get_flow(self, name: str, version: str) -> str | None:
+        """A flow version's definition text."""
+        ...
+
+    def create_join(self, join: JoinRecord) -> None:
+        """Create the join if it does not exist yet (idempotent)."""
+        ...
+
+    def get_join(self, execution_id: str, join_id: str) -> JoinRecord | None:
+        """The join, read strongly consistent."""
+        ...
+
+    def close_join(self, execution_id: str, join_id: str) -> None:
+        """Mark the join closed: children that start later do nothing."""
+        ...
+
+    def put_child_inputs(self, execution_id: str, join_id: str, inputs: list[tuple[int, Blob]]) -> None:
+        """Park the inputs of children that wait for a MaxConcurrency slot."""
+        ...
+
+    def get_child_input(self, execution_id: str, join_id: str, index: int) -> Blob | None:
+        """A parked child input."""
+        ...
+
+    def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
+                   final_page: HistoryPage | None = None) -> None:
+        """A child's result (its own item); with the child's last history page when it kept no record."""
+        ...
+
+    def results(self, execution_id: str, join_id: str) -> list[Blob]:
+        """Every child result of the join, in child order."""
+        ...
+
+    def count_child(
+        self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int
+    ) -> JoinCount:
+        """Count child `index` of `total` as done, once: a repeat changes nothing (`newly_counted` False)."""
+        ...
+
+
+class WorkQueue(Protocol):
+    """The step queue (FIFO: one group per unit, so a unit's steps never overlap) and the delay queue."""
+
+    def send(self, messages: list[tuple[str, str, str]]) -> None:
+        """Send `(group, dedup_key, body)` messages to the step queue."""
+        ...
+
+    def send_delayed(self, body: str, delay_seconds: int) -> None:
+        """Send `body` to the timer queue, visible after `delay_seconds` (at most 900)."""
+        ...
+
+
+class Scheduler(Protocol):
+    """One-time schedules that invoke the timer handler with a payload, then delete themselves."""
+
+    def schedule_at(self, name: str, due_ms: int, payload: str) -> None:
+        """Create the schedule `name` (an existing one with that name is kept)."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Delete the schedule if it still exists."""
+        ...
+
+
+class PayloadStore(Protocol):
+    """Large values (S3 in the cloud)."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store `data` under `key` (overwrite)."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The data under `key`."""
+        ...
