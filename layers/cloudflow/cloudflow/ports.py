@@ -127,6 +127,10 @@ class ExecutionStore(Protocol):
         """The unit's pages in event order."""
         ...
 
+    def metered_transitions(self, execution_id: str) -> int:
+        """Transitions metered by every step of every unit of the execution (its history pages)."""
+        ...
+
     def usage(self, flow: str, day: str) -> int:
         """Transitions metered for `flow` on `day` (YYYY-MM-DD)."""
         ...
@@ -137,6 +141,14 @@ class ExecutionStore(Protocol):
 
     def get_flow(self, name: str, version: str) -> str | None:
         """A flow version's definition text."""
+        ...
+
+    def put_flow_alias(self, name: str, alias: str, version: str) -> None:
+        """Point the flow's alias (e.g. LATEST) at a version."""
+        ...
+
+    def get_flow_alias(self, name: str, alias: str) -> str | None:
+        """The version an alias points at."""
         ...
 
     def create_join(self, join: JoinRecord) -> None:

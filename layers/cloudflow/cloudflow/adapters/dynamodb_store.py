@@ -159,6 +159,11 @@ class DynamoDbExecutionStore:
         return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
 
+    def metered_transitions(self, execution_id: str) -> int:
+        pages = self._query(_pk(execution_id), "H#", projection="transitions")
+        finals = self._query(_pk(execution_id), "R#", projection="transitions")
+        return sum(int(item["transitions"]["N"]) for item in (*pages, *finals) if "transitions" in item)
+
     def usage(self, flow: str, day: str) -> int:
         kwargs: dict[str, Any] = {
             "TableName": self._table, "IndexName": "Usage", "KeyConditionExpression": "usage_pk = :u",
@@ -186,6 +191,15 @@ class DynamoDbExecutionStore:
         item = self._db.get_item(TableName=self._table, Key={
             "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"V#{version}"}}).get("Item")
         return None if item is None else str(item["definition"]["S"])
+
+    def put_flow_alias(self, name: str, alias: str, version: str) -> None:
+        self._db.put_item(TableName=self._table, Item={
+            "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"A#{alias}"}, "version": {"S": version}})
+
+    def get_flow_alias(self, name: str, alias: str) -> str | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
+            "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"A#{alias}"}}).get("Item")
+        return None if item is None else str(item["version"]["S"])
 
     # --- joins ---------------------------------------------------------------------------------
 
@@ -292,7 +306,7 @@ class DynamoDbExecutionStore:
         except ClientError as error:
             if not _conditional_failed(error):
                 raise
-            old = error.response.get("Item")
+            old: Any = error.response.get("Item")
             if old is None:  # older endpoints do not return the item: read it
                 old = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
             return False, dict(old)

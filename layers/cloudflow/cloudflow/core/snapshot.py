@@ -137,6 +137,8 @@ class ExecutionSnapshot(BaseModel):
     # Set on a remote child unit: "map" or "parallel", and the name of the state that fanned out.
     child_of: str | None = None
     child_of_state: str | None = None
+    # Prepended to every task token: the host's way to find the unit again from a token alone.
+    token_prefix: str = ""
 
 
 def new_snapshot(

@@ -93,7 +93,8 @@ class StepRun:
     def new_token(self) -> str:
         """A task token: derived from the execution's secret seed, so it cannot be guessed."""
         self.snapshot.serial += 1
-        return hashlib.sha256(f"{self.snapshot.seed}:token:{self.snapshot.serial}".encode()).hexdigest()
+        secret = hashlib.sha256(f"{self.snapshot.seed}:token:{self.snapshot.serial}".encode()).hexdigest()
+        return self.snapshot.token_prefix + secret
 
     def next_id(self, prefix: str) -> str:
         """A new id, unique within the execution and the same on every replay."""

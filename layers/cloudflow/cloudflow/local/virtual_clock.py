@@ -1,0 +1,33 @@
+"""The local runtime's clock and secrets: virtual time that jumps to the next wake-up, and seeded ids."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+class VirtualClock:
+    """A Clock the local pump moves forward; a 30-day wait takes no real time."""
+
+    def __init__(self, start_ms: int) -> None:
+        self._now = start_ms
+
+    def now_ms(self) -> int:
+        """The virtual now."""
+        return self._now
+
+    def advance_to(self, when_ms: int) -> None:
+        """Move to `when_ms` (never backwards)."""
+        self._now = max(self._now, when_ms)
+
+
+class SeededSecrets:
+    """A SecretSource that repeats: the same seed gives the same execution seeds (replayable tests)."""
+
+    def __init__(self, seed: str) -> None:
+        self._seed = seed
+        self._count = 0
+
+    def new_seed(self) -> str:
+        """The next derived secret."""
+        self._count += 1
+        return hashlib.sha256(f"{self._seed}:{self._count}".encode()).hexdigest()

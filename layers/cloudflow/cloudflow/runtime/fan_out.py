@@ -1,0 +1,84 @@
+"""Parallel branches and Map iterations as their own units, fanned out through the step queue.
+
+    FanOut (parent step)   -> join item; inputs beyond MaxConcurrency parked; first window started
+    ReportChild (child)    -> result item; count the child once; start child i+window;
+                              the last count sends join-done to the parent, which reads the results
+    a failure beyond tolerance -> ChildFailed to the parent (it fails its state, cancels the rest)
+
+Child ids are `<join id>.<index>`, so a re-sent start or report is harmless. Starting child
+i+window when child i ends keeps at most `window` children running.
+"""
+
+from __future__ import annotations
+
+from cloudflow.core.commands import ChildSpec, FanOut, ReportChild
+from cloudflow.core.events import ChildFailed
+from cloudflow.core.failure import Failure
+from cloudflow.core.states.join import failure_tolerated
+from cloudflow.ports import JoinRecord
+from cloudflow.runtime.codec import event_to_dict
+from cloudflow.runtime.messages import ChildStart, WorkMessage
+from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.step_context import StepContext
+
+
+def _start_message(execution_id: str, join: JoinRecord, child: ChildSpec) -> WorkMessage:
+    start = ChildStart(parent_unit=join.parent_unit, parent_frame_id=join.parent_frame_id, join_id=join.join_id,
+                       kind=join.kind, state_name=join.state_name, index=child.index,
+                       machine_path=child.machine_path, start_at=child.start_at, input=child.input)
+    return WorkMessage(execution_id=execution_id, unit=child.child_id, kind="child-start",
+                       key=f"start:{child.child_id}", child=start)
+
+
+def start(rt: Runtime, context: StepContext, command: FanOut) -> list[WorkMessage]:
+    """Create the join, park what waits for a slot, and start the first window of children."""
+    total = len(command.children)
+    join = JoinRecord(context.execution_id, command.join_id, context.unit, command.parent_frame_id, command.kind,
+                      command.state_name, total, command.window, command.tolerated_count,
+                      command.tolerated_percentage)
+    rt.store.create_join(join)
+    window = command.window if 0 < command.window < total else total
+    parked = command.children[window:]
+    if parked:
+        rt.store.put_child_inputs(context.execution_id, command.join_id, [
+            (child.index, rt.codec.encode(_parked(child), f"inputs/{context.execution_id}/{child.child_id}"))
+            for child in parked])
+    return [_start_message(context.execution_id, join, child) for child in command.children[:window]]
+
+
+def _parked(child: ChildSpec) -> dict[str, object]:
+    return {"machine_path": child.machine_path, "start_at": child.start_at, "input": child.input}
+
+
+def report(rt: Runtime, context: StepContext, command: ReportChild) -> list[WorkMessage]:
+    """Record a child's outcome once, start the next waiting child, and resume the parent when done."""
+    execution_id = context.execution_id
+    join = rt.store.get_join(execution_id, command.join_id)
+    if join is None or join.closed:
+        return []
+    failure = Failure(command.error, command.cause)
+    result = command.output if command.succeeded else failure.to_error_output()
+    key = f"results/{execution_id}/{command.child_id}"
+    rt.store.put_result(execution_id, join.join_id, command.index, rt.codec.encode(result, key), context.page)
+    count = rt.store.count_child(execution_id, join.join_id, join.total, command.index, not command.succeeded,
+                                 context.snapshot.transitions)
+    parent = join.parent_unit
+    if not command.succeeded and not failure_tolerated(count.failed, join.total, join.tolerated_count,
+                                                       join.tolerated_percentage):
+        event = ChildFailed(join.parent_frame_id, join.join_id, command.error, command.cause)
+        return [WorkMessage(execution_id=execution_id, unit=parent, kind="event", key=f"failed:{join.join_id}",
+                            event=event_to_dict(event))]
+    messages = []
+    following = command.index + join.window
+    if join.window > 0 and following < join.total:
+        parked = rt.store.get_child_input(execution_id, join.join_id, following)
+        if parked is not None:
+            data = rt.codec.decode(parked)
+            child = ChildSpec(f"{join.join_id}.{following}", following, data["machine_path"], data["start_at"],
+                              data["input"])
+            messages.append(_start_message(execution_id, join, child))
+    if count.all_done:
+        messages.append(WorkMessage(execution_id=execution_id, unit=parent, kind="join-done",
+                                    key=f"done:{join.join_id}", join_id=join.join_id,
+                                    frame_id=join.parent_frame_id, transitions=count.transitions))
+    return messages

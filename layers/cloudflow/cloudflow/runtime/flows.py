@@ -1,0 +1,60 @@
+"""Flow versions: immutable definitions named by their content, pinned by each execution at start."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from cloudflow.asl.loader import load_state_machine
+from cloudflow.asl.model import StateMachine
+from cloudflow.errors import StateMachineDoesNotExistError
+from cloudflow.runtime.runtime import Runtime
+
+LATEST = "LATEST"
+
+
+def definition_text(definition: Any) -> str:
+    """The definition as text (an object is serialised canonically)."""
+    if isinstance(definition, str):
+        return definition
+    return json.dumps(definition, sort_keys=True, separators=(",", ":"))
+
+
+def publish_flow(rt: Runtime, name: str, definition: Any) -> str:
+    """Validate and store a definition; returns its version id. LATEST then points at it.
+
+    Raises:
+        InvalidDefinitionError: with every problem, each with a JSON pointer.
+    """
+    text = definition_text(definition)
+    machine = load_state_machine(text)
+    version = hashlib.sha256(text.encode()).hexdigest()[:16]
+    rt.store.put_flow(name, version, text)
+    rt.store.put_flow_alias(name, LATEST, version)
+    rt.machines[(name, version)] = machine
+    return version
+
+
+def resolve_version(rt: Runtime, name: str, version: str | None) -> str:
+    """The version an execution pins: the one asked for, or LATEST's."""
+    if version is not None and version != LATEST:
+        if rt.store.get_flow(name, version) is None:
+            raise StateMachineDoesNotExistError(f"Flow {name!r} has no version {version!r}.")
+        return version
+    pinned = rt.store.get_flow_alias(name, LATEST)
+    if pinned is None:
+        raise StateMachineDoesNotExistError(f"Flow {name!r} does not exist; publish it first.")
+    return pinned
+
+
+def machine_for(rt: Runtime, name: str, version: str) -> StateMachine:
+    """The parsed flow version, cached for the life of the process (versions never change)."""
+    machine = rt.machines.get((name, version))
+    if machine is None:
+        text = rt.store.get_flow(name, version)
+        if text is None:
+            raise StateMachineDoesNotExistError(f"Flow {name!r} has no version {version!r}.")
+        machine = load_state_machine(text)
+        rt.machines[(name, version)] = machine
+    return machine

@@ -1,0 +1,55 @@
+"""The runtime's wiring: its ports, its settings and the flow-version cache, in one object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudflow.asl.model import StateMachine
+from cloudflow.local.mock_config import MockConfig
+from cloudflow.local.task_outcome import TaskResolver
+from cloudflow.ports import Clock, ExecutionStore, PayloadStore, Scheduler, SecretSource, WorkQueue
+from cloudflow.runtime.codec import BlobCodec
+
+MAX_QUEUE_DELAY_SECONDS = 900
+"""SQS delays a message at most 15 minutes; longer wake-ups are Scheduler schedules."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the runtime runs and how long it keeps what."""
+
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    history_retention_days: int = 90
+    # False in the local runtime: its pump holds timer messages until their (virtual) due time.
+    queue_delays: bool = True
+    role_arn: str = ""
+
+
+@dataclass
+class Runtime:
+    """Everything a runtime service needs. `tasks` answers task invocations in the step (or None)."""
+
+    store: ExecutionStore
+    queue: WorkQueue
+    scheduler: Scheduler
+    payloads: PayloadStore
+    clock: Clock
+    secrets: SecretSource
+    settings: Settings = field(default_factory=Settings)
+    tasks: TaskResolver | None = None
+    # Step Functions Local mock config; an execution started with a test case is answered from it.
+    mock_config: MockConfig | None = None
+    # Test hook: called with a point name ("before-page", "before-record", "after-record",
+    # "mid-dispatch"); raising there simulates a crash of the step handler at that point.
+    fault: Any = None
+    machines: dict[tuple[str, str], StateMachine] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.codec = BlobCodec(self.payloads)
+
+    def crash_point(self, name: str) -> None:
+        """Give the fault hook its chance to simulate a crash here."""
+        if self.fault is not None:
+            self.fault(name)

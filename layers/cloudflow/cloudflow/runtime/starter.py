@@ -1,0 +1,114 @@
+"""StartExecution: create the root unit with the pinned flow version, then queue its first step.
+
+Idempotent by name, as Step Functions is: the same name with the same input returns the same
+answer while the execution runs; any other reuse of the name is ExecutionAlreadyExists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cloudflow.core.events import ExecutionStarted
+from cloudflow.core.snapshot import ExecutionInfo, ExecutionStatus, new_snapshot
+from cloudflow.errors import ConflictError, ExecutionAlreadyExistsError, InvalidInputError
+from cloudflow.ports import UnitRecord
+from cloudflow.runtime.codec import event_to_dict
+from cloudflow.runtime.dispatcher import send
+from cloudflow.runtime.flows import publish_flow, resolve_version
+from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, execution_id, state_machine_arn
+from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.tokens import token_prefix
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What a caller asks for. `definition` publishes (or reuses) a version of `flow` first."""
+
+    flow: str
+    input: Any = None
+    name: str | None = None
+    version: str | None = None
+    definition: Any = None
+    max_transitions: int | None = None
+    test_case: str | None = None  # the mock-config test case answering this execution's tasks
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """StartExecution's answer."""
+
+    execution_arn: str
+    start_ms: int
+    version: str
+
+
+def _input_digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _start_message(execution: str) -> WorkMessage:
+    return WorkMessage(execution_id=execution, unit=ROOT_UNIT, kind="event", key=f"start:{execution}",
+                       event=event_to_dict(ExecutionStarted()))
+
+
+def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
+    """Start (or, for a repeat of the same start, find) an execution.
+
+    Raises:
+        InvalidInputError: a bad name, budget or flow name.
+        InvalidDefinitionError: `definition` has problems.
+        StateMachineDoesNotExistError: no such flow or version.
+        ExecutionAlreadyExistsError: the name is taken by another start.
+    """
+    check_name("flow", request.flow)
+    name = check_name("name", request.name) if request.name is not None else _fresh_name(rt)
+    if request.max_transitions is not None and request.max_transitions < 1:
+        raise InvalidInputError("maxTransitions", "must be a positive integer")
+    version = (publish_flow(rt, request.flow, request.definition) if request.definition is not None
+               else resolve_version(rt, request.flow, request.version))
+    execution = execution_id(request.flow, name)
+    digest = _input_digest(request.input)
+    existing = rt.store.get_unit(execution, ROOT_UNIT)
+    if existing is not None:
+        return _same_start(rt, existing, digest, execution)
+    now = rt.clock.now_ms()
+    settings = rt.settings
+    info = ExecutionInfo(
+        execution_arn=execution_arn(settings, execution), name=name,
+        state_machine_arn=state_machine_arn(settings, request.flow), state_machine_name=request.flow,
+        role_arn=settings.role_arn or f"arn:aws:iam::{settings.account}:role/CloudFlowExecutionRole",
+        start_time_ms=now, input=request.input,
+    )
+    snapshot = new_snapshot(info, rt.secrets.new_seed(), remote_children=True, max_transitions=request.max_transitions)
+    snapshot.token_prefix = token_prefix(execution, ROOT_UNIT)
+    attrs = {
+        "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,
+        "test_case": request.test_case, "max_transitions": request.max_transitions, "transitions": 0,
+        "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
+    }
+    record = UnitRecord(execution, ROOT_UNIT, 1, ExecutionStatus.RUNNING.value,
+                        rt.codec.encode_snapshot(snapshot, f"units/{execution}/{ROOT_UNIT}/1"), attrs=attrs)
+    try:
+        rt.store.save_unit(record, 0)
+    except ConflictError:  # a concurrent start with this name won the race
+        existing = rt.store.get_unit(execution, ROOT_UNIT)
+        assert existing is not None
+        return _same_start(rt, existing, digest, execution)
+    send(rt, [_start_message(execution)])
+    return StartResult(info.execution_arn, now, version)
+
+
+def _same_start(rt: Runtime, existing: UnitRecord, digest: str, execution: str) -> StartResult:
+    if existing.status != ExecutionStatus.RUNNING or existing.attrs.get("input_digest") != digest:
+        raise ExecutionAlreadyExistsError(f"Execution Already Exists: '{execution_arn(rt.settings, execution)}'")
+    send(rt, [_start_message(execution)])  # harmless if it started already; repairs a crash if not
+    return StartResult(execution_arn(rt.settings, execution), int(existing.attrs["start_ms"]),
+                       str(existing.attrs["flow_version"]))
+
+
+def _fresh_name(rt: Runtime) -> str:
+    return hashlib.sha256(rt.secrets.new_seed().encode()).hexdigest()[:32]

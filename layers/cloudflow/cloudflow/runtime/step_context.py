@@ -1,0 +1,36 @@
+"""What one step of one unit is working on: its record, snapshot, flow, and what it produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudflow.asl.model import StateMachine
+from cloudflow.core.snapshot import ExecutionSnapshot
+from cloudflow.ports import HistoryPage, UnitRecord
+
+
+@dataclass
+class StepContext:
+    """A unit loaded for a step; `page` is its history page once committed (None if nothing recorded)."""
+
+    record: UnitRecord
+    snapshot: ExecutionSnapshot
+    machine: StateMachine
+    now_ms: int
+    commands: list[Any] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    transitions: int = 0
+    page: HistoryPage | None = None
+
+    @property
+    def execution_id(self) -> str:
+        return self.record.execution_id
+
+    @property
+    def unit(self) -> str:
+        return self.record.unit
+
+    @property
+    def flow(self) -> str:
+        return str(self.record.attrs["flow"])

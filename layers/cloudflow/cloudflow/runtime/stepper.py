@@ -1,0 +1,210 @@
+"""The step service: load a unit, advance it to a durable boundary, commit one write, dispatch.
+
+    message --> load record --> advance (answer request-response tasks in the same step)
+            --> write history page --> conditional write of the record (+ outbox) --> dispatch
+
+A message whose event is stale (already applied: a duplicate, or a redelivery after a crash) changes
+nothing; if it is the very message whose step wrote the current outbox, the outbox is dispatched
+again, which repairs a crash between the write and the dispatch. Receivers are idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from cloudflow.core.commands import InvokeTask
+from cloudflow.core.engine import advance
+from cloudflow.core.events import ChildrenFinished, ChildStarted, TaskFailed, TaskSucceeded, WakeUpDue
+from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
+from cloudflow.core.timestamps import iso_from_ms
+from cloudflow.errors import ConflictError
+from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
+from cloudflow.local.task_outcome import TaskResolver, TaskReturned, TaskThrew
+from cloudflow.ports import HistoryPage, UnitRecord
+from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
+from cloudflow.runtime.dispatcher import dispatch
+from cloudflow.runtime.flows import machine_for
+from cloudflow.runtime.identity import ROOT_UNIT
+from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.step_context import StepContext
+from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, rearm_early_wake_up
+from cloudflow.runtime.tokens import token_prefix
+
+MAX_CONFLICT_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """What a processed message did: metered transitions, and the status if the unit ended."""
+
+    applied: bool
+    transitions: int = 0
+    ended: str | None = None
+
+
+def process_message(rt: Runtime, message: WorkMessage) -> StepReport:
+    """Apply one step-queue message, retrying on a lost conditional write."""
+    for _ in range(MAX_CONFLICT_RETRIES):
+        try:
+            return _process_once(rt, message)
+        except ConflictError:
+            continue  # another step advanced the unit first: reload and apply on top of it
+    raise ConflictError(f"unit {message.unit} of {message.execution_id} kept changing under {message.key}")
+
+
+def _process_once(rt: Runtime, message: WorkMessage) -> StepReport:
+    now = rt.clock.now_ms()
+    record = rt.store.get_unit(message.execution_id, message.unit)
+    if message.kind == "child-start" and record is None:
+        context = _new_child(rt, message, now)
+        if context is None:
+            return StepReport(applied=False)
+        event: Any = ChildStarted()
+    elif record is None:
+        return StepReport(applied=False)  # a unit that never existed (or expired): nothing to do
+    else:
+        context = StepContext(record, rt.codec.decode_snapshot(record.snapshot),
+                              machine_for(rt, record.attrs["flow"], record.attrs["flow_version"]), now)
+        event = _event_of(rt, message, context)
+        if event is None:
+            return StepReport(applied=False)
+    decision = advance(context.machine, context.snapshot, event, now)
+    if not decision.applied:
+        if record is not None and record.outbox_key == message.key and record.version > 0:
+            dispatch(rt, context, [command_from_dict(c) for c in rt.codec.decode(record.outbox) or []])
+        return StepReport(applied=False)
+    _absorb(context, decision)
+    _answer_tasks_in_step(rt, context)
+    _commit(rt, context, message.key)
+    dispatch(rt, context, context.commands)
+    status = context.snapshot.status
+    return StepReport(True, context.transitions, None if status == ExecutionStatus.RUNNING else status.value)
+
+
+def _event_of(rt: Runtime, message: WorkMessage, context: StepContext) -> Any:
+    if message.kind == "join-done":
+        assert message.join_id is not None and message.frame_id is not None
+        join = rt.store.get_join(message.execution_id, message.join_id)
+        results = [rt.codec.decode(blob) for blob in rt.store.results(message.execution_id, message.join_id)]
+        if join is None or len(results) != join.total:
+            return None
+        return ChildrenFinished(message.frame_id, message.join_id, results, message.transitions or 0)
+    if message.kind == "child-start":
+        return ChildStarted()  # the unit exists: a duplicate, or a redelivery that may repair the outbox
+    if message.event is None:
+        return None
+    event = event_from_dict(message.event)
+    early = message.due_ms is not None and message.due_ms > context.now_ms + EARLY_TOLERANCE_MS
+    if isinstance(event, WakeUpDue) and early:
+        rearm_early_wake_up(rt, message)
+        return None
+    return event
+
+
+def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | None:
+    """A child unit's first step: only while its parent runs and its join is open."""
+    child = message.child
+    assert child is not None
+    parent = rt.store.get_unit(message.execution_id, child.parent_unit)
+    join = rt.store.get_join(message.execution_id, child.join_id)
+    if parent is None or parent.status != ExecutionStatus.RUNNING or join is None or join.closed:
+        return None
+    parent_snapshot = rt.codec.decode_snapshot(parent.snapshot)
+    seed = hashlib.sha256(f"{parent_snapshot.seed}:{message.unit}".encode()).hexdigest()
+    snapshot = child_snapshot(parent_snapshot.info, seed, child.parent_frame_id, child.kind, child.state_name,
+                              message.unit, child.index, child.machine_path, child.start_at, child.input)
+    snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
+    attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case")}
+    record = UnitRecord(message.execution_id, message.unit, 0, ExecutionStatus.RUNNING.value,
+                        snapshot=rt.codec.encode_snapshot(snapshot, ""), attrs=attrs)
+    return StepContext(record, snapshot, machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"])), now)
+
+
+def _absorb(context: StepContext, decision: Any) -> None:
+    context.snapshot = decision.snapshot
+    context.commands.extend(decision.commands)
+    context.history.extend(decision.history)
+    context.transitions += decision.transitions
+
+
+def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
+    resolvers: list[TaskResolver] = []
+    test_case = context.record.attrs.get("test_case")
+    if test_case and rt.mock_config is not None:
+        resolvers.append(rt.mock_config.resolver(context.flow, test_case, count_by_attempt=True))
+    if rt.tasks is not None:
+        resolvers.append(rt.tasks)
+    return resolvers
+
+
+def _answer_tasks_in_step(rt: Runtime, context: StepContext) -> None:
+    """Request-response tasks return into the same step (no write, no message in between)."""
+    answers: deque[Any] = deque()
+    kept: list[Any] = []
+    resolvers = _resolvers(rt, context)
+
+    def sort(commands: list[Any]) -> None:
+        for command in commands:
+            answer = _answer(resolvers, command) if isinstance(command, InvokeTask) else None
+            if answer is None:
+                kept.append(command)
+            else:
+                answers.append(answer)
+
+    sort(context.commands)
+    while answers and context.snapshot.status == ExecutionStatus.RUNNING:
+        decision = advance(context.machine, context.snapshot, answers.popleft(), context.now_ms)
+        context.snapshot = decision.snapshot
+        context.history.extend(decision.history)
+        context.transitions += decision.transitions
+        sort(decision.commands)
+    context.commands = kept
+
+
+def _answer(resolvers: list[TaskResolver], command: InvokeTask) -> Any:
+    outcome = next((o for o in (r.resolve(command) for r in resolvers) if o is not None), None)
+    if isinstance(outcome, TaskReturned):
+        return TaskSucceeded(command.token, outcome.output)
+    if isinstance(outcome, TaskThrew):
+        return TaskFailed(command.token, outcome.error, outcome.cause)
+    if outcome is None and command.pattern != "callback":
+        return TaskFailed(command.token, NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(command))
+    return None  # a callback task: it waits for SendTask* with its token
+
+
+def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
+    """Write the history page, then the record with its outbox, conditional on the version read."""
+    record, snapshot = context.record, context.snapshot
+    ended = snapshot.status != ExecutionStatus.RUNNING
+    retention_s = rt.settings.history_retention_days * 86400
+    expires = context.now_ms // 1000 + retention_s
+    if context.history:
+        first = context.history[0]["id"]
+        events = rt.codec.encode(context.history, f"history/{context.execution_id}/{context.unit}/{first}")
+        context.page = HistoryPage(context.execution_id, context.unit, first, events, len(context.history),
+                                   context.transitions, context.flow, iso_from_ms(context.now_ms)[:10], expires)
+    if record.version == 0 and record.unit != ROOT_UNIT and ended:
+        return  # a child that ran start to end in one step keeps no record: its report carries the page
+    rt.crash_point("before-page")
+    if context.page is not None:
+        rt.store.put_history_page(context.page)
+    rt.crash_point("before-record")
+    version = record.version + 1
+    attrs = dict(record.attrs)
+    attrs["transitions"] = snapshot.transitions
+    if ended:
+        attrs["stop_ms"] = context.now_ms
+    updated = UnitRecord(
+        record.execution_id, record.unit, version, snapshot.status.value,
+        snapshot=rt.codec.encode_snapshot(snapshot, f"units/{record.execution_id}/{record.unit}/{version}"),
+        outbox=rt.codec.encode([command_to_dict(c) for c in context.commands],
+                               f"outbox/{record.execution_id}/{record.unit}/{version}"),
+        outbox_key=message_key, attrs=attrs, expires_at=expires if ended else None,
+    )
+    rt.store.save_unit(updated, record.version)
+    context.record = updated
+    rt.crash_point("after-record")
