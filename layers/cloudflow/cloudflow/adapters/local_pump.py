@@ -91,9 +91,11 @@ class LocalRuntime:
     def __init__(
         self, session: Any, clock: VirtualClock, secrets: SecretSource, project: Path | None = None,
         tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, region: str = "us-east-1",
-        stack: str = "cloudflow-local", fault: Any = None,
+        stack: str = "cloudflow-local", fault: Any = None, duplicate_deliveries: bool = False,
     ) -> None:
         self.project = project or find_project()
+        # At-least-once made visible: every step batch, timer message and schedule is delivered twice.
+        self.duplicate_deliveries = duplicate_deliveries
         self.clock = clock
         self.region = region
         self.resources: StackResources = create_stack_resources(session, self.project / "template.yaml", stack,
@@ -149,6 +151,8 @@ class LocalRuntime:
             return False
         event = {"Records": [self._sqs_record(m, self.resources.step_queue_url) for m in messages]}
         result = self.invoke("step", event) or {}
+        if self.duplicate_deliveries:
+            self.invoke("step", event)
         failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         report.step_batches += 1
         report.step_messages += len(messages) - len(failed)
@@ -186,11 +190,15 @@ class LocalRuntime:
                                          "Attributes": {}}, self.resources.timer_queue_url)
                        for i, body in enumerate(bodies)]
             self.invoke("timer", {"Records": records})
+            if self.duplicate_deliveries:
+                self.invoke("timer", {"Records": records})
             report.timer_fires += len(bodies)
             return True
         for name, due, payload in self._schedules():
             if due <= now:
                 self.invoke("timer", json.loads(payload))
+                if self.duplicate_deliveries:
+                    self.invoke("timer", json.loads(payload))
                 self._scheduler.delete_schedule(Name=name, GroupName=self.resources.schedule_group)
                 report.schedule_fires += 1
                 return True
