@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -68,3 +69,37 @@ def load_handler() -> Iterator[Callable[[str], ModuleType]]:
 @pytest.fixture
 def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
+
+
+START_MS = 1_700_000_000_000  # 2023-11-14T22:13:20Z: the local runtime's virtual clock starts here
+
+
+@pytest.fixture
+def aws() -> Iterator[Any]:
+    """In-process moto for every AWS service, with fake credentials; yields a boto3 session."""
+    import boto3
+    from moto import mock_aws
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            patch.setenv(key, value)
+        with mock_aws():
+            yield boto3.session.Session()
+
+
+@pytest.fixture
+def local_runtime(aws: Any) -> Callable[..., Any]:
+    """`local_runtime(**options)`: the runtime on moto with its handlers and pump (see LocalRuntime)."""
+    from cloudflow.adapters.local_pump import LocalRuntime
+    from cloudflow.local.virtual_clock import SeededSecrets, VirtualClock
+
+    made = 0
+
+    def make(**options: Any) -> LocalRuntime:
+        nonlocal made
+        made += 1
+        options.setdefault("secrets", SeededSecrets("tests"))
+        return LocalRuntime(aws, VirtualClock(START_MS), project=REPO, stack=f"cloudflow-test{made}", **options)
+
+    return make

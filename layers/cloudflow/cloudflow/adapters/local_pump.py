@@ -13,6 +13,7 @@ import heapq
 import importlib.util
 import json
 import os
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,5 +238,6 @@ def _load_handler(project: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"cloudflow_function_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as a real import does; pydantic resolves annotations through it
     spec.loader.exec_module(module)
     return module
