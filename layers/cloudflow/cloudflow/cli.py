@@ -68,13 +68,29 @@ def _command_run(args: argparse.Namespace) -> int:
     start_ms = int(time.time() * 1000)
     name = args.name or str(uuid.uuid4())
     seed = args.seed or secrets.token_hex(16)
-    info = execution_info(flow_name, name, execution_input, start_ms)
-    result = run_to_end(machine, info, resolver, seed=seed)
+    if args.durable:
+        result = _run_durable(args, flow_name, name, execution_input, start_ms, seed)
+    else:
+        result = run_to_end(machine, execution_info(flow_name, name, execution_input, start_ms), resolver, seed=seed)
     if args.json:
         print(json.dumps(result.to_dict(with_history=args.history), ensure_ascii=False))
     else:
         _print_summary(result, args.history)
     return EXIT_OK if result.status == "SUCCEEDED" else EXIT_NOT_SUCCEEDED
+
+
+def _run_durable(args: argparse.Namespace, flow: str, name: str, execution_input: Any, start_ms: int,
+                 seed: str) -> Any:
+    from cloudflow.adapters.durable_run import run_durable
+    from cloudflow.local.mock_config import MockConfig
+    from cloudflow.local.python_tasks import load_python_tasks
+
+    mock_config = MockConfig.from_file(args.mock_config) if args.mock_config else None
+    tasks = load_python_tasks(args.tasks) if args.tasks else None
+    if args.state_machine_name is None and mock_config is not None and len(mock_config.test_cases) == 1:
+        flow = next(iter(mock_config.test_cases))  # the flow is named as the mock config names it
+    return run_durable(_read_text(args.definition, "DEFINITION"), flow, name, execution_input, start_ms, seed,
+                       tasks=tasks, mock_config=mock_config, test_case=args.test_case)
 
 
 def _print_summary(result: Any, with_history: bool) -> None:
@@ -124,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", help="seed for MathRandom, UUID and jitter (default: random)")
     run.add_argument("--history", action="store_true", help="include the execution history")
     run.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    run.add_argument("--durable", action="store_true",
+                     help="run through the durable runtime (handlers, DynamoDB, SQS, Scheduler, S3) on local moto")
     run.set_defaults(handler=_command_run)
     validate = sub.add_parser("validate", help="check a definition and list every problem")
     validate.add_argument("definition", metavar="FILE")

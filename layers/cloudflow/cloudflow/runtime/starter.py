@@ -68,6 +68,11 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     name = check_name("name", request.name) if request.name is not None else _fresh_name(rt)
     if request.max_transitions is not None and request.max_transitions < 1:
         raise InvalidInputError("maxTransitions", "must be a positive integer")
+    if request.test_case is not None:
+        if rt.mock_config is None:
+            raise InvalidInputError("testCase", "no mock config is loaded (CLOUDFLOW_MOCK_CONFIG)")
+        known = request.flow if request.flow in rt.mock_config.test_cases else None
+        rt.mock_config.resolver(known, request.test_case)  # raises, naming the known test cases
     version = (publish_flow(rt, request.flow, request.definition) if request.definition is not None
                else resolve_version(rt, request.flow, request.version))
     execution = execution_id(request.flow, name)

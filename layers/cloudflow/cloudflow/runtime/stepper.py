@@ -135,7 +135,8 @@ def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
     resolvers: list[TaskResolver] = []
     test_case = context.record.attrs.get("test_case")
     if test_case and rt.mock_config is not None:
-        resolvers.append(rt.mock_config.resolver(context.flow, test_case, count_by_attempt=True))
+        known = context.flow if context.flow in rt.mock_config.test_cases else None  # else its only machine
+        resolvers.append(rt.mock_config.resolver(known, test_case, count_by_attempt=True))
     if rt.tasks is not None:
         resolvers.append(rt.tasks)
     return resolvers
