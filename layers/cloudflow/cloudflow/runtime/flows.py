@@ -9,6 +9,7 @@ from typing import Any
 from cloudflow.asl.loader import load_state_machine
 from cloudflow.asl.model import StateMachine
 from cloudflow.errors import StateMachineDoesNotExistError
+from cloudflow.local.mock_config import MockConfig
 from cloudflow.runtime.runtime import Runtime
 
 LATEST = "LATEST"
@@ -58,3 +59,31 @@ def machine_for(rt: Runtime, name: str, version: str) -> StateMachine:
         machine = load_state_machine(text)
         rt.machines[(name, version)] = machine
     return machine
+
+
+def publish_mock_config(rt: Runtime, flow: str, document: Any) -> str:
+    """Validate and store a mock config sent with a start; returns the key executions pin.
+
+    Raises:
+        InvalidInputError: the document is not a valid Step Functions Local mock config.
+    """
+    text = definition_text(document if not isinstance(document, str) else json.loads(document))
+    config = MockConfig.from_dict(json.loads(text))
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    rt.store.put_flow(f"{flow}~mock", key, text)
+    rt.mock_configs[key] = config
+    return key
+
+
+def mock_config_for(rt: Runtime, flow: str, key: str | None) -> MockConfig | None:
+    """The mock config an execution pinned (cached), else the runtime's own (CLOUDFLOW_MOCK_CONFIG)."""
+    if key is None:
+        return rt.mock_config
+    config = rt.mock_configs.get(key)
+    if config is None:
+        text = rt.store.get_flow(f"{flow}~mock", key)
+        if text is None:
+            return None
+        config = MockConfig.from_dict(json.loads(text))
+        rt.mock_configs[key] = config
+    return config

@@ -40,6 +40,7 @@ class StartExecutionRequest(_Request):
     definition: Any = Field(None, description="Publishes this definition as a version of the flow first.")
     max_transitions: int | None = Field(None, alias="maxTransitions", ge=1)
     test_case: str | None = Field(None, alias="testCase")
+    mock_config: Any = Field(None, alias="mockConfig", description="A Step Functions Local mock config.")
 
     @field_validator("input")
     @classmethod

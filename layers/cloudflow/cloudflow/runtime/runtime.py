@@ -45,6 +45,7 @@ class Runtime:
     # "mid-dispatch"); raising there simulates a crash of the step handler at that point.
     fault: Any = None
     machines: dict[tuple[str, str], StateMachine] = field(default_factory=dict)
+    mock_configs: dict[str, MockConfig] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.codec = BlobCodec(self.payloads)

@@ -17,7 +17,7 @@ from cloudflow.errors import ConflictError, ExecutionAlreadyExistsError, Invalid
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.codec import event_to_dict
 from cloudflow.runtime.dispatcher import send
-from cloudflow.runtime.flows import publish_flow, resolve_version
+from cloudflow.runtime.flows import mock_config_for, publish_flow, publish_mock_config, resolve_version
 from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, execution_id, state_machine_arn
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
@@ -35,6 +35,7 @@ class StartRequest:
     definition: Any = None
     max_transitions: int | None = None
     test_case: str | None = None  # the mock-config test case answering this execution's tasks
+    mock_config: Any = None  # a Step Functions Local mock config sent with the start (else the runtime's)
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,13 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     name = check_name("name", request.name) if request.name is not None else _fresh_name(rt)
     if request.max_transitions is not None and request.max_transitions < 1:
         raise InvalidInputError("maxTransitions", "must be a positive integer")
+    mock_key = publish_mock_config(rt, request.flow, request.mock_config) if request.mock_config is not None else None
     if request.test_case is not None:
-        if rt.mock_config is None:
-            raise InvalidInputError("testCase", "no mock config is loaded (CLOUDFLOW_MOCK_CONFIG)")
-        known = request.flow if request.flow in rt.mock_config.test_cases else None
-        rt.mock_config.resolver(known, request.test_case)  # raises, naming the known test cases
+        config = mock_config_for(rt, request.flow, mock_key)
+        if config is None:
+            raise InvalidInputError("testCase", "no mock config: send 'mockConfig' or set CLOUDFLOW_MOCK_CONFIG")
+        known = request.flow if request.flow in config.test_cases else None
+        config.resolver(known, request.test_case)  # raises, naming the known test cases
     version = (publish_flow(rt, request.flow, request.definition) if request.definition is not None
                else resolve_version(rt, request.flow, request.version))
     execution = execution_id(request.flow, name)
@@ -92,7 +95,8 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     snapshot.token_prefix = token_prefix(execution, ROOT_UNIT)
     attrs = {
         "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,
-        "test_case": request.test_case, "max_transitions": request.max_transitions, "transitions": 0,
+        "test_case": request.test_case, "mock_config": mock_key, "max_transitions": request.max_transitions,
+        "transitions": 0,
         "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
     }
     record = UnitRecord(execution, ROOT_UNIT, 1, ExecutionStatus.RUNNING.value,

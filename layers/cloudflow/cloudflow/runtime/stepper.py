@@ -26,7 +26,7 @@ from cloudflow.local.task_outcome import TaskResolver, TaskReturned, TaskThrew
 from cloudflow.ports import HistoryPage, UnitRecord
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
-from cloudflow.runtime.flows import machine_for
+from cloudflow.runtime.flows import machine_for, mock_config_for
 from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
@@ -118,7 +118,7 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
     snapshot = child_snapshot(parent_snapshot.info, seed, child.parent_frame_id, child.kind, child.state_name,
                               message.unit, child.index, child.machine_path, child.start_at, child.input)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
-    attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case")}
+    attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
     record = UnitRecord(message.execution_id, message.unit, 0, ExecutionStatus.RUNNING.value,
                         snapshot=rt.codec.encode_snapshot(snapshot, ""), attrs=attrs)
     return StepContext(record, snapshot, machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"])), now)
@@ -134,9 +134,10 @@ def _absorb(context: StepContext, decision: Any) -> None:
 def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
     resolvers: list[TaskResolver] = []
     test_case = context.record.attrs.get("test_case")
-    if test_case and rt.mock_config is not None:
-        known = context.flow if context.flow in rt.mock_config.test_cases else None  # else its only machine
-        resolvers.append(rt.mock_config.resolver(known, test_case, count_by_attempt=True))
+    config = mock_config_for(rt, context.flow, context.record.attrs.get("mock_config")) if test_case else None
+    if test_case and config is not None:
+        known = context.flow if context.flow in config.test_cases else None  # else its only machine
+        resolvers.append(config.resolver(known, test_case, count_by_attempt=True))
     if rt.tasks is not None:
         resolvers.append(rt.tasks)
     return resolvers
