@@ -33,7 +33,6 @@ from cloudflow.core.states.wait_state import finish_wait
 from cloudflow.core.step_run import StepRun
 
 ROOT_FRAME_ID = "r"
-MAX_TRANSITIONS_ERROR = "CloudFlow.MaxTransitionsExceeded"
 
 
 def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, now_ms: int) -> Decision:
@@ -46,7 +45,6 @@ def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, no
     if not applied:
         return Decision(snapshot, applied=False)
     run.drain(HANDLERS)
-    _guard_budget(run)
     run.close()
     working.version += 1
     return Decision(working, run.commands, run.history, run.transitions)
@@ -73,16 +71,6 @@ def _apply(run: StepRun, event: Event) -> bool:
     if isinstance(event, ChildrenFinished | ChildFailed):
         return _apply_join_answer(run, event)
     raise TypeError(f"unknown event {event!r}")
-
-
-def _guard_budget(run: StepRun) -> None:
-    """MaxTransitions: once the execution metered more than its budget, it fails (and says why)."""
-    snap = run.snapshot
-    budget = snap.max_transitions
-    if budget is None or snap.status != ExecutionStatus.RUNNING or snap.transitions + run.transitions <= budget:
-        return
-    run.complete(ExecutionStatus.FAILED, error=MAX_TRANSITIONS_ERROR,
-                 cause=f"The execution exceeded its MaxTransitions budget of {budget} state transitions.")
 
 
 def _apply_child_started(run: StepRun) -> bool:

@@ -36,6 +36,8 @@ _RETRYING = (TaskState, ParallelState, MapState)  # the states with Retry and Ca
 
 StateHandler = Callable[["StepRun", Frame, Any], None]
 
+MAX_TRANSITIONS_ERROR = "CloudFlow.MaxTransitionsExceeded"
+
 
 class StepRun:
     """Mutable working set of one `advance` call; discarded once the Decision is built."""
@@ -156,6 +158,8 @@ class StepRun:
 
     def enter(self, frame: Frame, handlers: dict[str, StateHandler]) -> None:
         """Enter the frame's state: history, one metered transition, then the state's own work."""
+        if self._over_budget():
+            return
         state = self.state_of(frame)
         frame.entered_time_ms = self.now_ms
         frame.retry_counts = [0] * len(state.retry) if isinstance(state, _RETRYING) else []
@@ -169,6 +173,15 @@ class StepRun:
              "inputDetails": {"truncated": False}},
         )
         self.guarded(frame, lambda: handlers[state.type](self, frame, state))
+
+    def _over_budget(self) -> bool:
+        """MaxTransitions: entering one more state would exceed the budget, so the execution fails."""
+        budget = self.snapshot.max_transitions
+        if budget is None or self.snapshot.transitions + self.transitions < budget:
+            return False
+        self.complete(ExecutionStatus.FAILED, error=MAX_TRANSITIONS_ERROR,
+                      cause=f"The execution reached its MaxTransitions budget of {budget} state transitions.")
+        return True
 
     def guarded(self, frame: Frame, work: Callable[[], None]) -> None:
         """Run state work; a workflow failure it raises goes through Retry and Catch."""
