@@ -151,6 +151,10 @@ class ExecutionStore(Protocol):
         """The version an alias points at."""
         ...
 
+    def mock_invocation(self, execution_id: str, state_name: str, token: str) -> int:
+        """The number of a mocked task invocation: 0, 1, ... per state per execution, fixed per token."""
+        ...
+
     def create_join(self, join: JoinRecord) -> None:
         """Create the join if it does not exist yet (idempotent)."""
         ...

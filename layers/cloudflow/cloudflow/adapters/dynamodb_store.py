@@ -201,6 +201,26 @@ class DynamoDbExecutionStore:
             "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"A#{alias}"}}).get("Item")
         return None if item is None else str(item["version"]["S"])
 
+    def mock_invocation(self, execution_id: str, state_name: str, token: str) -> int:
+        # The token's number is assigned once, so a step re-run after a crash gets the same answer.
+        key = self._join_key(execution_id, f"M#{state_name}#{token[-64:]}")
+        item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        if item is not None:
+            return int(item["number"]["N"])
+        counter = self._db.update_item(
+            TableName=self._table, Key=self._join_key(execution_id, f"M#{state_name}"),
+            UpdateExpression="ADD invocations :one", ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW")
+        number = int(counter["Attributes"]["invocations"]["N"]) - 1
+        try:
+            self._db.put_item(TableName=self._table, Item={**key, "number": {"N": str(number)}},
+                              ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
+            return self.mock_invocation(execution_id, state_name, token)
+        return number
+
     # --- joins ---------------------------------------------------------------------------------
 
     def _join_key(self, execution_id: str, sk: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,8 @@ class MockConfig:
         return cls(test_cases=test_cases, mocked_responses=mocked_responses)
 
     def resolver(
-        self, state_machine_name: str | None, test_case: str, count_by_attempt: bool = False
+        self, state_machine_name: str | None, test_case: str,
+        numbering: Callable[[InvokeTask], int] | None = None,
     ) -> MockedTaskResolver:
         """A fresh resolver (fresh counters) for one execution of `test_case`.
 
@@ -126,7 +127,7 @@ class MockConfig:
                 "test_case", f"unknown test case {test_case!r} for state machine {machine!r}; known: {known}"
             )
         by_state = {state: self.mocked_responses[name] for state, name in cases[test_case].items()}
-        return MockedTaskResolver(by_state, count_by_attempt=count_by_attempt)
+        return MockedTaskResolver(by_state, numbering=numbering)
 
     def _pick_state_machine(self, name: str | None) -> str:
         known = ", ".join(sorted(self.test_cases)) or "none"
@@ -152,9 +153,8 @@ class MockedTaskResolver:
     by_state: Mapping[str, MockedResponse]
     invocations: dict[str, int] = field(default_factory=dict)
     """How many times each mocked state has been invoked so far."""
-    count_by_attempt: bool = False
-    """Durable runtime: the invocation number is the task's retry attempt, not an in-memory count
-    (an execution's steps run in many processes)."""
+    numbering: Callable[[InvokeTask], int] | None = None
+    """Durable runtime: numbers invocations durably (an execution's steps run in many processes)."""
 
     def resolve(self, invocation: InvokeTask) -> TaskOutcome | None:
         """The mocked answer for this invocation, or None when the test case does not mock the state."""
@@ -162,7 +162,7 @@ class MockedTaskResolver:
         response = self.by_state.get(state)
         if response is None:
             return None
-        number = invocation.attempt if self.count_by_attempt else self.invocations.get(state, 0)
+        number = self.numbering(invocation) if self.numbering is not None else self.invocations.get(state, 0)
         self.invocations[state] = number + 1
         answer = response.answer_for(number)
         if answer is None:

@@ -137,7 +137,9 @@ def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
     config = mock_config_for(rt, context.flow, context.record.attrs.get("mock_config")) if test_case else None
     if test_case and config is not None:
         known = context.flow if context.flow in config.test_cases else None  # else its only machine
-        resolvers.append(config.resolver(known, test_case, count_by_attempt=True))
+        execution = context.execution_id
+        resolvers.append(config.resolver(
+            known, test_case, numbering=lambda task: rt.store.mock_invocation(execution, task.state_name, task.token)))
     if rt.tasks is not None:
         resolvers.append(rt.tasks)
     return resolvers
