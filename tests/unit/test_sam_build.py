@@ -61,7 +61,9 @@ def test_layer_holds_the_engine_and_its_dependencies(built: Path) -> None:
     packages = ("cloudflow", "pydantic", "pydantic_core", "yaml", "aws_lambda_powertools", "aws_xray_sdk")
     for package in packages:
         assert (python / package).is_dir(), f"{package} missing from the built layer"
-    assert (built / "ValidateFunction" / "app.py").is_file()
+    for function in ("Validate", "Start", "Step", "Callback", "Timer", "Stop"):
+        handler = built / f"{function}Function" / "app.py"
+        assert "def lambda_handler" in handler.read_text(), f"{function}Function has no lambda_handler"
 
 
 def test_pydantic_core_is_an_aarch64_build(built: Path) -> None:
