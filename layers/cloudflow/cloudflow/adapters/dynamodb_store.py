@@ -16,6 +16,7 @@ counts itself once on the join item the same way.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -59,9 +60,14 @@ def _conditional_failed(error: ClientError) -> bool:
 class DynamoDbExecutionStore:
     """The ExecutionStore port on DynamoDB; `client` is a boto3 DynamoDB client (injected)."""
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: Any, table: str, retention_days: int = 90) -> None:
         self._db = client
         self._table = table
+        self._retention_s = retention_days * 86400
+
+    def _expiry(self) -> dict[str, Any]:
+        """TTL for join, result, parked-input and mock-counter items (they outlive no execution's history)."""
+        return {"expires_at": {"N": str(time.time_ns() // 1_000_000_000 + self._retention_s)}}
 
     # --- units ---------------------------------------------------------------------------------
 
@@ -209,11 +215,12 @@ class DynamoDbExecutionStore:
             return int(item["number"]["N"])
         counter = self._db.update_item(
             TableName=self._table, Key=self._join_key(execution_id, f"M#{state_name}"),
-            UpdateExpression="ADD invocations :one", ExpressionAttributeValues={":one": {"N": "1"}},
+            UpdateExpression="ADD invocations :one SET expires_at = :x",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":x": self._expiry()["expires_at"]},
             ReturnValues="UPDATED_NEW")
         number = int(counter["Attributes"]["invocations"]["N"]) - 1
         try:
-            self._db.put_item(TableName=self._table, Item={**key, "number": {"N": str(number)}},
+            self._db.put_item(TableName=self._table, Item={**key, "number": {"N": str(number)}, **self._expiry()},
                               ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
             if not _conditional_failed(error):
@@ -232,7 +239,7 @@ class DynamoDbExecutionStore:
             "parent_unit": {"S": join.parent_unit}, "parent_frame_id": {"S": join.parent_frame_id},
             "kind": {"S": join.kind}, "state_name": {"S": join.state_name}, "total": {"N": str(join.total)},
             "window": {"N": str(join.window)}, "closed": {"BOOL": False},
-            "failed": {"N": "0"}, "shards_done": {"N": "0"}, "transitions": {"N": "0"},
+            "failed": {"N": "0"}, "shards_done": {"N": "0"}, "transitions": {"N": "0"}, **self._expiry(),
         }
         if join.tolerated_count is not None:
             item["tolerated_count"] = {"N": str(join.tolerated_count)}
@@ -264,7 +271,8 @@ class DynamoDbExecutionStore:
 
     def put_child_inputs(self, execution_id: str, join_id: str, inputs: list[tuple[int, Blob]]) -> None:
         requests = [{"PutRequest": {"Item": {**self._join_key(execution_id, f"I#{join_id}#{index:07d}"),
-                                             **_blob_attrs("input", blob)}}} for index, blob in inputs]
+                                             **_blob_attrs("input", blob), **self._expiry()}}}
+                    for index, blob in inputs]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self._table: requests[start:start + 25]}
             while pending:
@@ -277,7 +285,8 @@ class DynamoDbExecutionStore:
 
     def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
                    final_page: HistoryPage | None = None) -> None:
-        item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **_blob_attrs("result", result)}
+        item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **_blob_attrs("result", result),
+                **self._expiry()}
         if final_page is not None:
             item.update(self._page_attrs(final_page))
         self._db.put_item(TableName=self._table, Item=item)
@@ -312,12 +321,13 @@ class DynamoDbExecutionStore:
     ) -> tuple[bool, dict[str, Any]]:
         """ADD `additions` and SET `flag`, only if `flag` is not set yet; returns (counted now, item)."""
         names = {"#flag": flag, **{f"#a{i}": name for i, name in enumerate(additions)}}
-        values = {":t": {"BOOL": True}, **{f":a{i}": {"N": str(v)} for i, v in enumerate(additions.values())}}
+        values = {":t": {"BOOL": True}, ":x": self._expiry()["expires_at"],
+                  **{f":a{i}": {"N": str(v)} for i, v in enumerate(additions.values())}}
         adds = ", ".join(f"#a{i} :a{i}" for i in range(len(additions)))
         key = self._join_key(execution_id, sk)
         try:
             answer = self._db.update_item(
-                TableName=self._table, Key=key, UpdateExpression=f"SET #flag = :t ADD {adds}",
+                TableName=self._table, Key=key, UpdateExpression=f"SET #flag = :t, expires_at = :x ADD {adds}",
                 ConditionExpression="attribute_not_exists(#flag)", ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",

@@ -29,8 +29,10 @@ def runtime_from_env(
     session = session or boto3.session.Session()
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
     mock_path = env.get("CLOUDFLOW_MOCK_CONFIG")
+    retention_days = int(env.get("CLOUDFLOW_HISTORY_RETENTION_DAYS", "90"))
     return Runtime(
-        store=DynamoDbExecutionStore(session.client("dynamodb", region_name=region), env["CLOUDFLOW_TABLE"]),
+        store=DynamoDbExecutionStore(session.client("dynamodb", region_name=region), env["CLOUDFLOW_TABLE"],
+                                     retention_days),
         queue=SqsWorkQueue(session.client("sqs", region_name=region), env["CLOUDFLOW_STEP_QUEUE_URL"],
                            env["CLOUDFLOW_TIMER_QUEUE_URL"]),
         scheduler=EventBridgeScheduler(session.client("scheduler", region_name=region),
@@ -42,7 +44,7 @@ def runtime_from_env(
         secrets=secrets or SystemSecrets(),
         settings=settings or Settings(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
-            history_retention_days=int(env.get("CLOUDFLOW_HISTORY_RETENTION_DAYS", "90")),
+            history_retention_days=retention_days,
         ),
         mock_config=MockConfig.from_file(mock_path) if mock_path else None,
     )
