@@ -46,6 +46,9 @@ class Runtime:
     fault: Any = None
     machines: dict[tuple[str, str], StateMachine] = field(default_factory=dict)
     mock_configs: dict[str, MockConfig] = field(default_factory=dict)
+    # What children need of their parent unit (identity, seed), by (execution, unit, version): the
+    # 10,000 children of one Map decode their parent's snapshot once per process, not 10,000 times.
+    parents: dict[tuple[str, str, int], tuple[Any, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.codec = BlobCodec(self.payloads)

@@ -113,15 +113,26 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
     join = rt.store.get_join(message.execution_id, child.join_id)
     if parent is None or parent.status != ExecutionStatus.RUNNING or join is None or join.closed:
         return None
-    parent_snapshot = rt.codec.decode_snapshot(parent.snapshot)
-    seed = hashlib.sha256(f"{parent_snapshot.seed}:{message.unit}".encode()).hexdigest()
-    snapshot = child_snapshot(parent_snapshot.info, seed, child.parent_frame_id, child.kind, child.state_name,
+    info, parent_seed = _parent_identity(rt, parent)
+    seed = hashlib.sha256(f"{parent_seed}:{message.unit}".encode()).hexdigest()
+    snapshot = child_snapshot(info, seed, child.parent_frame_id, child.kind, child.state_name,
                               message.unit, child.index, child.machine_path, child.start_at, child.input)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
     attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
     record = UnitRecord(message.execution_id, message.unit, 0, ExecutionStatus.RUNNING.value,
                         snapshot=rt.codec.encode_snapshot(snapshot, ""), attrs=attrs)
     return StepContext(record, snapshot, machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"])), now)
+
+
+def _parent_identity(rt: Runtime, parent: UnitRecord) -> tuple[Any, str]:
+    key = (parent.execution_id, parent.unit, parent.version)
+    known = rt.parents.get(key)
+    if known is None:
+        snapshot = rt.codec.decode_snapshot(parent.snapshot)
+        if len(rt.parents) >= 256:
+            rt.parents.clear()
+        known = rt.parents[key] = (snapshot.info, snapshot.seed)
+    return known
 
 
 def _absorb(context: StepContext, decision: Any) -> None:
