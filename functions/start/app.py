@@ -16,7 +16,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cloudflow.adapters.wiring import shared_runtime
 from cloudflow.core.timestamps import iso_from_ms
-from cloudflow.errors import InvalidInputError
 from cloudflow.runtime.requests import StartExecutionRequest, serve
 from cloudflow.runtime.starter import StartRequest, start_execution
 
@@ -32,9 +31,9 @@ def _is_eventbridge(event: Any) -> bool:
 def _start(payload: Any) -> dict[str, Any]:
     if _is_eventbridge(payload):
         flow = os.environ.get("CLOUDFLOW_EVENT_FLOW", "")
-        if not flow:
-            raise InvalidInputError("CLOUDFLOW_EVENT_FLOW",
-                                    "set the EventFlowName parameter to start flows from events")
+        if not flow:  # a misconfigured stack: fail loudly so EventBridge retries, then dead-letters
+            raise RuntimeError("CLOUDFLOW_EVENT_FLOW is empty: set the EventFlowName parameter to start flows "
+                               "from events")
         payload = {"flow": flow, "name": payload["id"].replace(":", "-")[:80], "input": payload}
     request = StartExecutionRequest.model_validate(payload)
     result = start_execution(shared_runtime(), StartRequest(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudflow.asl.model import StateMachine, TaskState, WaitState
+from cloudflow.core.commands import CancelWakeUp
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.decision import Decision
 from cloudflow.core.error_names import StatesError
@@ -146,7 +147,9 @@ def _apply_heartbeat(run: StepRun, token: str) -> bool:
     if pending.heartbeat_seconds is None or pending.heartbeat_timer is None:
         return True
     old = pending.heartbeat_timer
-    run.snapshot.timers.pop(old, None)
+    superseded = run.snapshot.timers.pop(old, None)
+    if superseded is not None:  # let the host drop its schedule: it would only fire stale
+        run.commands.append(CancelWakeUp(old, superseded.due_ms))
     if old in frame.timers:
         frame.timers.remove(old)
     pending.heartbeat_timer = run.schedule_timer(

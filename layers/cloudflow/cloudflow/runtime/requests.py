@@ -26,7 +26,7 @@ def _json_value(value: Any, field: str) -> Any:
     try:
         return json.loads(value)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{field} is not valid JSON text ({error.msg} at character {error.pos})") from None
+        raise ValueError(f"is not valid JSON text ({error.msg} at character {error.pos})") from None
 
 
 class StartExecutionRequest(_Request):
@@ -86,7 +86,9 @@ def invalid_request(error: ValidationError) -> dict[str, Any]:
         field = ".".join(str(part) for part in problem["loc"]) or "(request)"
         fields.append({"field": field, "message": problem["msg"].removeprefix("Value error, ")})
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return {"error": "InvalidRequest", "message": f"Malformed request: {summary}", "fields": fields}
+    # Step Functions names a bad execution input apart from other bad requests.
+    code = "InvalidExecutionInput" if [f["field"] for f in fields] == ["input"] else "InvalidRequest"
+    return {"error": code, "message": f"Malformed request: {summary}", "fields": fields}
 
 
 def error_answer(error: Exception) -> tuple[int, dict[str, Any]]:
