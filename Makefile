@@ -11,9 +11,10 @@ $(BIN)/cloudflow: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The demo runs through the durable runtime (handlers, DynamoDB, SQS, Scheduler, S3) on local moto.
 demo: $(BIN)/cloudflow
 	$(BIN)/cloudflow run examples/order/flow.json --input @examples/order/input.json \
-		--mock-config examples/order/mock-config.json --test-case HappyPath
+		--mock-config examples/order/mock-config.json --test-case PaymentGatewaySlow --durable --history
 
 lint: $(BIN)/cloudflow
 	$(BIN)/ruff check .
