@@ -23,7 +23,9 @@ class SqsWorkQueue:
         for start in range(0, len(messages), 10):
             entries = [
                 {"Id": str(i), "MessageBody": body, "MessageGroupId": _short(group),
-                 "MessageDeduplicationId": _short(key)}
+                 # Keys are unique within a unit; the group makes them unique in the queue, whatever
+                 # the deduplication scope (a timer-1 exists in every unit).
+                 "MessageDeduplicationId": _short(f"{group}|{key}")}
                 for i, (group, key, body) in enumerate(messages[start:start + 10])
             ]
             answer = self._sqs.send_message_batch(QueueUrl=self._step_url, Entries=entries)

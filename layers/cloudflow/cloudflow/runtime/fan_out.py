@@ -59,7 +59,10 @@ def report(rt: Runtime, context: StepContext, command: ReportChild) -> list[Work
     failure = Failure(command.error, command.cause)
     result = command.output if command.succeeded else failure.to_error_output()
     key = f"results/{execution_id}/{command.child_id}"
-    rt.store.put_result(execution_id, join.join_id, command.index, rt.codec.encode(result, key), context.page)
+    # A child that kept no record (it ran start to end in one step) stores its only history page with
+    # its result; one with a record already wrote its pages, which must not be metered twice.
+    final_page = context.page if context.record.version == 0 else None
+    rt.store.put_result(execution_id, join.join_id, command.index, rt.codec.encode(result, key), final_page)
     count = rt.store.count_child(execution_id, join.join_id, join.total, command.index, not command.succeeded,
                                  context.snapshot.transitions)
     parent = join.parent_unit
