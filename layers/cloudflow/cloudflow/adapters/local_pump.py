@@ -151,10 +151,9 @@ class LocalRuntime:
         if not messages:
             return False
         event = {"Records": [self._sqs_record(m, self.resources.step_queue_url) for m in messages]}
-        result = self.invoke("step", event) or {}
+        failed = self._invoke_step(event)
         if self.duplicate_deliveries:
-            self.invoke("step", event)
-        failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+            self._invoke_step(event)
         report.step_batches += 1
         report.step_messages += len(messages) - len(failed)
         for message in messages:
@@ -170,6 +169,15 @@ class LocalRuntime:
                 self._sqs.change_message_visibility(QueueUrl=self.resources.step_queue_url,
                                                     ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
         return True
+
+    def _invoke_step(self, event: dict[str, Any]) -> set[str]:
+        """The ids of the records to offer again. An invocation that raises (Powertools raises when
+        every record failed) returns the whole batch, as Lambda's SQS event source does."""
+        try:
+            result = self.invoke("step", event) or {}
+        except Exception:
+            return {record["messageId"] for record in event["Records"]}
+        return {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
 
     def _collect_timers(self) -> bool:
         answer = self._sqs.receive_message(QueueUrl=self.resources.timer_queue_url, MaxNumberOfMessages=10)

@@ -16,10 +16,16 @@ LATEST = "LATEST"
 
 
 def definition_text(definition: Any) -> str:
-    """The definition as text (an object is serialised canonically)."""
+    """The definition as text, keys in the order written (payload templates render in that order)."""
     if isinstance(definition, str):
         return definition
-    return json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    return json.dumps(definition, separators=(",", ":"), ensure_ascii=False)
+
+
+def _version_of(definition: Any, text: str) -> str:
+    """A version id by content: the same object sent with its keys in another order is the same version."""
+    canonical = text if isinstance(definition, str) else json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def publish_flow(rt: Runtime, name: str, definition: Any) -> str:
@@ -30,7 +36,7 @@ def publish_flow(rt: Runtime, name: str, definition: Any) -> str:
     """
     text = definition_text(definition)
     machine = load_state_machine(text)
-    version = hashlib.sha256(text.encode()).hexdigest()[:16]
+    version = _version_of(definition, text)
     rt.store.put_flow(name, version, text)
     rt.store.put_flow_alias(name, LATEST, version)
     rt.machines[(name, version)] = machine
