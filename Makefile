@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit conformance bench
+.PHONY: demo test lint typecheck unit conformance bench bench-runtime
 
 $(BIN)/cloudflow: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,6 @@ test: lint unit
 
 bench: $(BIN)/cloudflow
 	$(BIN)/python bench/engine.py
+
+bench-runtime: $(BIN)/cloudflow
+	$(BIN)/python bench/runtime.py
