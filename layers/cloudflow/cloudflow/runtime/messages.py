@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cloudflow.ports import Blob
 from cloudflow.runtime.codec import BlobCodec
 
 MESSAGE_INLINE_LIMIT = 200 * 1024
@@ -68,8 +69,6 @@ def decode_message(body: str, codec: BlobCodec) -> WorkMessage:
     """The message behind a body (following a payload-store pointer)."""
     data = json.loads(body)
     if isinstance(data, dict) and set(data) == {"ref"}:
-        from cloudflow.ports import Blob
-
         raw = codec.decode_bytes(Blob(ref=data["ref"]))
         return WorkMessage.model_validate_json(raw)
     return WorkMessage.model_validate(data)

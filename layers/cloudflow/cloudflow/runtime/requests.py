@@ -7,6 +7,7 @@ field, never a stack trace.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any, Literal
 
@@ -120,8 +121,6 @@ def request_body(event: dict[str, Any]) -> Any:
     """
     body = event.get("body") or "{}"
     if event.get("isBase64Encoded"):
-        import base64
-
         body = base64.b64decode(body).decode()
     try:
         return json.loads(body)

@@ -31,7 +31,7 @@ from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
-from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, rearm_early_wake_up
+from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, arm
 from cloudflow.runtime.tokens import token_prefix
 
 MAX_CONFLICT_RETRIES = 5
@@ -99,8 +99,8 @@ def _event_of(rt: Runtime, message: WorkMessage, context: StepContext) -> Any:
         return None
     event = event_from_dict(message.event)
     early = message.due_ms is not None and message.due_ms > context.now_ms + EARLY_TOLERANCE_MS
-    if isinstance(event, WakeUpDue) and early:
-        rearm_early_wake_up(rt, message)
+    if isinstance(event, WakeUpDue) and early:  # clock skew, or a long delay chained through the queue
+        arm(rt, message)
         return None
     return event
 

@@ -52,11 +52,6 @@ def cancel_wake_up(rt: Runtime, execution_id: str, unit: str, command: CancelWak
         rt.scheduler.delete(schedule_name(execution_id, unit, command.timer_id))
 
 
-def rearm_early_wake_up(rt: Runtime, message: WorkMessage) -> None:
-    """A wake-up arrived before its time (clock skew, a chained long delay): arm it again."""
-    arm(rt, message)
-
-
 def fire(rt: Runtime, body: str) -> bool:
     """The timer handler's work: forward a due wake-up to its unit's step group; re-arm an early one.
 
