@@ -90,8 +90,8 @@ def _apply_join_answer(run: StepRun, event: ChildrenFinished | ChildFailed) -> b
     frame = run.snapshot.frames.get(event.frame_id)
     if frame is None or frame.join is None or join_id_of(frame) != event.join_id:
         return False  # a late answer for a join that already ended
-    run.snapshot.transitions += event.transitions
     if isinstance(event, ChildrenFinished):
+        run.snapshot.transitions += event.transitions
         children_finished(run, frame, event.results)
     else:
         child_failed(run, frame, Failure(event.error, event.cause))

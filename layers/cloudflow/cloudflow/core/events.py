@@ -76,7 +76,6 @@ class ChildFailed:
     join_id: str
     error: str | None = None
     cause: str | None = None
-    transitions: int = 0
 
 
 Event = (
