@@ -38,6 +38,7 @@ What is counted, and how:
 - **Mock bookkeeping**: with a mock-config test case the runtime keeps attempt counters in DynamoDB
   (`M#` items: a GetItem, an UpdateItem and a PutItem per mocked task call). They are counted and
   priced like the rest, and also reported apart (`mock`, `no mock`), since a deployed flow has none.
+- **Flows** are published before the run, outside the meter: a deployed flow is published once, not per execution.
 - **Transitions** are `describe_execution(...)["transitions"]` (the runtime's own metering).
 - **Memory** (Map series): `tracemalloc` runs during the start invocation, every step batch holding a
   message of the root unit (the Map's fan-out and its join) and one in 10 of the other step batches (the
@@ -85,6 +86,7 @@ from cloudflow.local.mock_config import MockConfig  # noqa: E402
 from cloudflow.local.python_tasks import load_python_tasks  # noqa: E402
 from cloudflow.local.virtual_clock import SeededSecrets, VirtualClock  # noqa: E402
 from cloudflow.runtime.describe import describe_execution  # noqa: E402
+from cloudflow.runtime.flows import publish_flow  # noqa: E402
 from cloudflow.runtime.identity import ROOT_UNIT  # noqa: E402
 
 REGION = "us-east-1"
@@ -308,6 +310,8 @@ def run_case(case: Case) -> Result:
         tasks = load_python_tasks(case.tasks) if case.tasks else None
         lr = LocalRuntime(session, VirtualClock(START_MS), SeededSecrets("bench"), project=PROJECT,
                           tasks=tasks, mock_config=mock)
+        # A flow is published once (by a deploy or the API), not by each execution: not metered here.
+        publish_flow(lr.runtime, case.flow, case.definition)
         meter = AwsMeter(session.client("dynamodb", region_name=REGION), lr.resources.table)
         rt = lr.runtime
         for client in (rt.store._db, rt.queue._sqs, rt.scheduler._scheduler, rt.payloads._s3):  # type: ignore[attr-defined]
@@ -317,7 +321,7 @@ def run_case(case: Case) -> Result:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         with contextlib.redirect_stdout(sink):
-            answer = lr.invoke("start", {"flow": case.flow, "definition": case.definition, "name": "run-1",
+            answer = lr.invoke("start", {"flow": case.flow, "name": "run-1",
                                          "input": case.input, **({"testCase": case.test_case} if case.test_case
                                                                  else {})})
             report = lr.pump()

@@ -53,6 +53,25 @@ def test_each_child_is_counted_once_however_often_it_reports_across_shards(store
     assert (final.all_done, final.transitions, final.newly_counted) == (True, 2 * total, False)
 
 
+def test_a_join_of_at_most_100_children_counts_on_the_join_item_alone(store: Any) -> None:
+    _join(store, 3)
+    counts = [store.count_child("flow:one", "r/2-0", 3, i, failed=False, transitions=4) for i in (2, 0, 2, 1)]
+    assert [(c.all_done, c.newly_counted) for c in counts] == [(False, True), (False, True), (False, False),
+                                                                (True, True)]
+    assert counts[-1].transitions == 12
+    shards = store._db.query(TableName=store._table, KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
+                             ExpressionAttributeValues={":p": {"S": "EX#flow:one"}, ":s": {"S": "J#r/2-0#"}})
+    assert shards["Items"] == []  # no shard items: one write per child
+
+
+def test_mocked_invocations_are_numbered_per_state_once_per_token(store: Any) -> None:
+    numbers = [store.mock_invocation("flow:one", "Charge", token) for token in ("t" * 60 + "aaaa", "t" * 60 + "bbbb")]
+    assert numbers == [0, 1]
+    assert store.mock_invocation("flow:one", "Charge", "t" * 60 + "aaaa") == 0  # a re-run step: the same number
+    assert store.mock_invocation("flow:one", "Charge", "t" * 60 + "cccc") == 2
+    assert store.mock_invocation("flow:one", "Other", "t" * 60 + "aaaa") == 0  # counted per state
+
+
 def test_failures_are_counted_once_each(store: Any) -> None:
     _join(store, 10, tolerated_count=3)
     assert store.count_child("flow:one", "r/2-0", 10, 4, failed=True, transitions=1).failed == 1

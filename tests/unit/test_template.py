@@ -258,7 +258,7 @@ def test_table_is_on_demand_with_ttl_pitr_and_both_indexes() -> None:
     indexes = {index["IndexName"]: index for index in properties["GlobalSecondaryIndexes"]}
     assert set(indexes) == {"ByFlow", "Usage"}
     expected = {
-        "ByFlow": ("gsi1pk", "gsi1sk", ["status", "start_ms", "stop_ms", "name", "transitions"]),
+        "ByFlow": ("gsi1pk", "gsi1sk", ["status", "start_ms", "stop_ms", "name"]),
         "Usage": ("usage_pk", "usage_sk", ["transitions"]),
     }
     for index_name, (hash_key, range_key, included) in expected.items():

@@ -10,7 +10,7 @@
 
 Counting a child is one conditional update of its shard (`attribute_not_exists(c<i>)`), so a
 duplicate report never counts twice and the shard item stays under 1 KB; the shard that fills up
-counts itself once on the join item the same way.
+counts itself once on the join item the same way. A join of at most 100 children is its own shard.
 """
 
 from __future__ import annotations
@@ -208,25 +208,16 @@ class DynamoDbExecutionStore:
         return None if item is None else str(item["version"]["S"])
 
     def mock_invocation(self, execution_id: str, state_name: str, token: str) -> int:
-        # The token's number is assigned once, so a step re-run after a crash gets the same answer.
-        key = self._join_key(execution_id, f"M#{state_name}#{token[-64:]}")
-        item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
-        if item is not None:
-            return int(item["number"]["N"])
-        counter = self._db.update_item(
-            TableName=self._table, Key=self._join_key(execution_id, f"M#{state_name}"),
-            UpdateExpression="ADD invocations :one SET expires_at = :x",
-            ExpressionAttributeValues={":one": {"N": "1"}, ":x": self._expiry()["expires_at"]},
-            ReturnValues="UPDATED_NEW")
-        number = int(counter["Attributes"]["invocations"]["N"]) - 1
-        try:
-            self._db.put_item(TableName=self._table, Item={**key, "number": {"N": str(number)}, **self._expiry()},
-                              ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if not _conditional_failed(error):
-                raise
-            return self.mock_invocation(execution_id, state_name, token)
-        return number
+        """One conditional update of the state's counter item: the token's number is the count before it,
+        recorded beside the count, so a step re-run after a crash reads back the same number (test-only
+        bookkeeping: the item grows by ~20 bytes per mocked call of the state)."""
+        key = self._join_key(execution_id, f"M#{state_name}")
+        names = {"#t": f"t{token[-16:]}"}
+        _, item = self._update_once(
+            key, "SET #t = if_not_exists(calls, :zero), calls = if_not_exists(calls, :zero) + :one, expires_at = :x",
+            "attribute_not_exists(#t)", names,
+            {":zero": {"N": "0"}, ":one": {"N": "1"}, ":x": self._expiry()["expires_at"]})
+        return int(item[names["#t"]]["N"])
 
     # --- joins ---------------------------------------------------------------------------------
 
@@ -300,6 +291,11 @@ class DynamoDbExecutionStore:
         self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int
     ) -> JoinCount:
         failures = self._count_failure(execution_id, join_id, index) if failed else 0
+        if total <= SHARD_SIZE:  # one shard: the join item itself counts (one write per child, not two)
+            counted, top = self._count_once(f"J#{join_id}", execution_id, f"c{index}",
+                                            {"done": 1, "transitions": transitions})
+            return JoinCount(int(top["done"]["N"]) == total, int(top["failed"]["N"]), int(top["transitions"]["N"]),
+                             counted)
         shard = index // SHARD_SIZE
         shard_size = min(SHARD_SIZE, total - shard * SHARD_SIZE)
         counted, shard_item = self._count_once(
@@ -324,12 +320,16 @@ class DynamoDbExecutionStore:
         values = {":t": {"BOOL": True}, ":x": self._expiry()["expires_at"],
                   **{f":a{i}": {"N": str(v)} for i, v in enumerate(additions.values())}}
         adds = ", ".join(f"#a{i} :a{i}" for i in range(len(additions)))
-        key = self._join_key(execution_id, sk)
+        return self._update_once(self._join_key(execution_id, sk), f"SET #flag = :t, expires_at = :x ADD {adds}",
+                                 "attribute_not_exists(#flag)", names, values)
+
+    def _update_once(self, key: dict[str, Any], update: str, condition: str, names: dict[str, str],
+                     values: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """A conditional update; returns (applied, the item after it, or as it stood when the condition failed)."""
         try:
             answer = self._db.update_item(
-                TableName=self._table, Key=key, UpdateExpression=f"SET #flag = :t, expires_at = :x ADD {adds}",
-                ConditionExpression="attribute_not_exists(#flag)", ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+                TableName=self._table, Key=key, UpdateExpression=update, ConditionExpression=condition,
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
             return True, dict(answer["Attributes"])

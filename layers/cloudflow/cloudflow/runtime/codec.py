@@ -15,6 +15,7 @@ from cloudflow.core import commands as command_types
 from cloudflow.core import events as event_types
 from cloudflow.core.snapshot import ExecutionSnapshot
 from cloudflow.ports import Blob, PayloadStore
+from cloudflow.runtime.blob_dictionary import DICTIONARY, dictionary_of
 
 INLINE_LIMIT = 32 * 1024
 """Compressed values above this many bytes go to the payload store (DynamoDB items stop at 400 KB)."""
@@ -31,6 +32,25 @@ _EVENTS = {cls.__name__: cls for cls in (
 )}
 
 
+SMALL_BLOB = 64 * 1024
+"""Below this, compress hard with the preset dictionary (these are what DynamoDB bills per KB)."""
+
+
+def _compress(raw: bytes) -> bytes:
+    if len(raw) >= SMALL_BLOB:
+        return zlib.compress(raw, 1)  # big values: speed first; they spill to S3 anyway
+    packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, DICTIONARY)
+    return packer.compress(raw) + packer.flush()
+
+
+def _decompress(data: bytes) -> bytes:
+    dictionary = dictionary_of(data)
+    if dictionary is None:
+        return zlib.decompress(data)
+    unpacker = zlib.decompressobj(15, dictionary)
+    return unpacker.decompress(data) + unpacker.flush()
+
+
 class BlobCodec:
     """Encodes JSON values as compressed blobs, spilling large ones to `payloads` under `key`."""
 
@@ -40,7 +60,7 @@ class BlobCodec:
 
     def encode_bytes(self, raw: bytes, key: str) -> Blob:
         """Compress `raw`; store it under `key` when it is still too big to keep inline."""
-        data = zlib.compress(raw, 1)
+        data = _compress(raw)
         if len(data) <= self.inline_limit:
             return Blob(data=data)
         self.payloads.put(key, data)
@@ -49,10 +69,10 @@ class BlobCodec:
     def decode_bytes(self, blob: Blob) -> bytes:
         """The raw bytes behind a blob."""
         if blob.ref is not None:
-            return zlib.decompress(self.payloads.get(blob.ref))
+            return _decompress(self.payloads.get(blob.ref))
         if blob.data is None:
             return b""
-        return zlib.decompress(blob.data)
+        return _decompress(blob.data)
 
     def encode(self, value: Any, key: str) -> Blob:
         """A JSON value as a blob."""
@@ -65,7 +85,8 @@ class BlobCodec:
 
     def encode_snapshot(self, snapshot: ExecutionSnapshot, key: str) -> Blob:
         """A snapshot as a blob."""
-        return self.encode_bytes(snapshot.model_dump_json().encode(), key)
+        # Fields at their defaults are left out (decoding restores them): most of a snapshot is defaults.
+        return self.encode_bytes(snapshot.model_dump_json(exclude_defaults=True).encode(), key)
 
     def decode_snapshot(self, blob: Blob) -> ExecutionSnapshot:
         """The snapshot behind a blob."""
