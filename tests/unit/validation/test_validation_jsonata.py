@@ -36,10 +36,6 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]]]] = {
     ),
     "Arguments-in-JSONPath": (single({**TASK, "Arguments": {}}), [(SCHEMA, "/States/S/Arguments")]),
     "Output-in-JSONPath": (single({**PASS, "Output": 1}), [(SCHEMA, "/States/S/Output")]),
-    "Assign-in-JSONPath-is-not-supported-yet": (
-        single({**PASS, "Assign": {"x": 1}}),
-        [("UNSUPPORTED_BY_ENGINE", "/States/S/Assign")],
-    ),
     "JSONPath-state-in-JSONata-machine": (
         _jsonata({**PASS, "QueryLanguage": "JSONPath"}),
         [(SCHEMA, "/States/S/QueryLanguage")],
@@ -96,8 +92,10 @@ def test_query_language_problem(definition: dict[str, Any], expected: list[tuple
                 "End": True,
             }
         ),
+        # Variables belong to both query languages.
+        single({**PASS, "Assign": {"x": 1, "y.$": "$.a"}}),
     ],
-    ids=["wait", "map", "task-catch", "fail", "per-state"],
+    ids=["wait", "map", "task-catch", "fail", "per-state", "assign-in-jsonpath"],
 )
 def test_valid_jsonata(definition: dict[str, Any]) -> None:
     assert problems(definition) == []

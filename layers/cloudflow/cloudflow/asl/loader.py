@@ -12,7 +12,6 @@ from cloudflow.asl.model import StateMachine, build_state_machine
 from cloudflow.asl.validate import validate_definition
 from cloudflow.asl.validation import codes
 from cloudflow.asl.validation.duplicate_keys import JsonDuplicateKeys, yaml_duplicate_keys
-from cloudflow.asl.validation.engine_support import unsupported_features
 from cloudflow.asl.validation.report import child_pointer
 from cloudflow.errors import Diagnostic, InvalidDefinitionError
 
@@ -47,8 +46,6 @@ def load_state_machine(source: str | dict[str, Any]) -> StateMachine:
     else:
         raw = source
     problems = problems + validate_definition(raw)
-    if not problems:
-        problems = unsupported_features(raw)
     if problems:
         raise InvalidDefinitionError(problems)
     return _build(raw)

@@ -35,6 +35,9 @@ class Catcher(AslModel):
     error_equals: tuple[str, ...] = Field(alias="ErrorEquals")
     next: str = Field(alias="Next")
     result_path: str | None = Field("$", alias="ResultPath")
+    assign: dict[str, Any] | None = Field(None, alias="Assign")
+    output: Any = Field(None, alias="Output")
+    has_output: bool = False
 
 
 class StateBase(AslModel):
@@ -45,6 +48,10 @@ class StateBase(AslModel):
     end: bool = Field(False, alias="End")
     input_path: str | None = Field("$", alias="InputPath")
     output_path: str | None = Field("$", alias="OutputPath")
+    query_language: str | None = Field(None, alias="QueryLanguage")
+    assign: dict[str, Any] | None = Field(None, alias="Assign")
+    output: Any = Field(None, alias="Output")
+    has_output: bool = False  # Output given (its value may be null)
 
     @property
     def is_end(self) -> bool:
@@ -75,9 +82,11 @@ class TaskState(StateBase, ResultMixin):
 
     type: Literal["Task"] = Field(alias="Type")
     resource: str = Field(alias="Resource")
-    timeout_seconds: int | None = Field(None, alias="TimeoutSeconds")
+    arguments: Any = Field(None, alias="Arguments")
+    # JSONata states may give these as `{% ... %}` expressions.
+    timeout_seconds: int | str | None = Field(None, alias="TimeoutSeconds")
     timeout_seconds_path: str | None = Field(None, alias="TimeoutSecondsPath")
-    heartbeat_seconds: int | None = Field(None, alias="HeartbeatSeconds")
+    heartbeat_seconds: int | str | None = Field(None, alias="HeartbeatSeconds")
     heartbeat_seconds_path: str | None = Field(None, alias="HeartbeatSecondsPath")
     credentials: Any = Field(None, alias="Credentials")
     retry: tuple[Retrier, ...] = Field((), alias="Retry")
@@ -100,7 +109,7 @@ class WaitState(StateBase):
     """Wait: pauses for a duration or until a time."""
 
     type: Literal["Wait"] = Field(alias="Type")
-    seconds: int | None = Field(None, alias="Seconds")
+    seconds: int | str | None = Field(None, alias="Seconds")  # str: a JSONata expression
     seconds_path: str | None = Field(None, alias="SecondsPath")
     timestamp: str | None = Field(None, alias="Timestamp")
     timestamp_path: str | None = Field(None, alias="TimestampPath")
@@ -121,6 +130,7 @@ class FailState(AslModel):
 
     type: Literal["Fail"] = Field(alias="Type")
     comment: str | None = Field(None, alias="Comment")
+    query_language: str | None = Field(None, alias="QueryLanguage")
     error: str | None = Field(None, alias="Error")
     error_path: str | None = Field(None, alias="ErrorPath")
     cause: str | None = Field(None, alias="Cause")
@@ -136,6 +146,7 @@ class ParallelState(StateBase, ResultMixin):
 
     type: Literal["Parallel"] = Field(alias="Type")
     branches: tuple[StateMachine, ...] = Field(alias="Branches")
+    arguments: Any = Field(None, alias="Arguments")
     retry: tuple[Retrier, ...] = Field((), alias="Retry")
     catch: tuple[Catcher, ...] = Field((), alias="Catch")
 
@@ -161,11 +172,11 @@ class MapState(StateBase, ResultMixin):
     item_reader: Any = Field(None, alias="ItemReader")
     item_batcher: ItemBatcher | None = Field(None, alias="ItemBatcher")
     result_writer: Any = Field(None, alias="ResultWriter")
-    max_concurrency: int = Field(0, alias="MaxConcurrency")
+    max_concurrency: int | str = Field(0, alias="MaxConcurrency")  # str: a JSONata expression
     max_concurrency_path: str | None = Field(None, alias="MaxConcurrencyPath")
-    tolerated_failure_count: int | None = Field(None, alias="ToleratedFailureCount")
+    tolerated_failure_count: int | str | None = Field(None, alias="ToleratedFailureCount")
     tolerated_failure_count_path: str | None = Field(None, alias="ToleratedFailureCountPath")
-    tolerated_failure_percentage: float | None = Field(None, alias="ToleratedFailurePercentage")
+    tolerated_failure_percentage: float | str | None = Field(None, alias="ToleratedFailurePercentage")
     tolerated_failure_percentage_path: str | None = Field(None, alias="ToleratedFailurePercentagePath")
     label: str | None = Field(None, alias="Label")
     retry: tuple[Retrier, ...] = Field((), alias="Retry")
@@ -217,6 +228,10 @@ def _normalise(machine: dict[str, Any]) -> dict[str, Any]:
         kind = state.get("Type")
         if kind == "Pass" and "Result" in state:
             state["has_result"] = True
+        if "Output" in state:
+            state["has_output"] = True
+        if "Catch" in state and isinstance(state["Catch"], list):
+            state["Catch"] = [{**c, "has_output": "Output" in c} for c in state["Catch"]]
         if kind == "Map":
             if "Iterator" in state and "ItemProcessor" not in state:
                 state["ItemProcessor"] = state.pop("Iterator")

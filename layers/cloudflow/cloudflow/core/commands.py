@@ -62,6 +62,7 @@ class ChildSpec:
     machine_path: str
     start_at: str
     input: Any
+    variables: dict[str, Any] | None = None  # the parent's variables, readable in the child
 
 
 @dataclass(frozen=True)

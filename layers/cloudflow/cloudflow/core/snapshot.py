@@ -79,6 +79,9 @@ class Frame:
     output: Any = None
     error: str | None = None
     cause: str | None = None
+    # Workflow variables this frame sees: a branch or iteration starts with a copy of its parent's,
+    # so what it assigns stays inside it (ASL variable scopes).
+    variables: dict[str, Any] = field(default_factory=dict)
 
 
 class PendingTask(BaseModel):
@@ -151,9 +154,10 @@ def new_snapshot(
 def child_snapshot(
     info: ExecutionInfo, seed: str, parent_frame_id: str, kind: str, state_name: str,
     child_id: str, index: int, machine_path: str, start_at: str, child_input: Any,
+    variables: dict[str, Any] | None = None,
 ) -> ExecutionSnapshot:
     """The snapshot of a remote child unit (one branch or iteration); feed it ChildStarted."""
     frame = Frame(id=child_id, parent_id=parent_frame_id, machine_path=machine_path, index=index,
-                  state_name=start_at, state_input=child_input)
+                  state_name=start_at, state_input=child_input, variables=dict(variables or {}))
     return ExecutionSnapshot(info=info, seed=seed, remote_children=True, frames={child_id: frame},
                              child_of=kind, child_of_state=state_name)

@@ -18,14 +18,18 @@ from cloudflow.core.commands import CancelWakeUp, Command, CompleteExecution, Re
 from cloudflow.core.context_object import build_context
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.dataflow.jsonata_expr import JsonataBindings
+from cloudflow.core.dataflow.payload_template import compile_template, render
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import Failure, FailureRaised
 from cloudflow.core.history import history_event
+from cloudflow.core.jsonata_fields import JSONATA, evaluate_field
 from cloudflow.core.machine_index import cached, machine_at
 from cloudflow.core.retry import decide_retry
 from cloudflow.core.seeded_random import SeededRandom
 from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase, Timer
+from cloudflow.core.variables import check_assigned_size
 
 T = TypeVar("T")
 
@@ -37,6 +41,8 @@ _RETRYING = (TaskState, ParallelState, MapState)  # the states with Retry and Ca
 StateHandler = Callable[["StepRun", Frame, Any], None]
 
 MAX_TRANSITIONS_ERROR = "CloudFlow.MaxTransitionsExceeded"
+
+_ABSENT: Any = object()  # $states.result / $states.errorOutput not bound
 
 
 class StepRun:
@@ -68,7 +74,8 @@ class StepRun:
         """The evaluation scope of the frame's current state over `data`."""
         info = self.snapshot.info
         retries = frame.retry_total if self._can_retry(frame) else None
-        return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.draws)
+        return Scope(data, lambda: build_context(info, frame, frame.state_name, token, retries), self.draws,
+                     frame.variables)
 
     def _can_retry(self, frame: Frame) -> bool:
         return isinstance(self.state_of(frame), _RETRYING)
@@ -89,8 +96,53 @@ class StepRun:
     def _through_path(self, frame: Frame, path: str | None, data: Any) -> Any:
         if path == "$":
             return data
-        context = self.context(frame) if path is not None and path.startswith("$$") else {}
-        return select_path(path, data, context)
+        return select_path(path, self.scope(frame, data))
+
+    # --- the two query languages --------------------------------------------------------------
+
+    def jsonata(self, state: Any) -> bool:
+        """Whether the state evaluates JSONata (its own QueryLanguage, else the definition's)."""
+        return (getattr(state, "query_language", None) or self.machine.query_language) == JSONATA
+
+    def bindings(self, frame: Frame, result: Any = _ABSENT, error_output: Any = _ABSENT,
+                 context: dict[str, Any] | None = None) -> JsonataBindings:
+        """`$states` and the variables the frame's current state sees."""
+        states: dict[str, Any] = {"input": frame.state_input,
+                                  "context": context if context is not None else self.context(frame)}
+        if result is not _ABSENT:
+            states["result"] = result
+        if error_output is not _ABSENT:
+            states["errorOutput"] = error_output
+        return JsonataBindings(states=states, variables=frame.variables, now_ms=self.now_ms, draws=self.draws)
+
+    def field(self, frame: Frame, name: str, value: Any, result: Any = _ABSENT, error_output: Any = _ABSENT,
+              context: dict[str, Any] | None = None) -> Any:
+        """A JSONata state's field, evaluated (`name` says where in errors)."""
+        return evaluate_field(name, value, self.bindings(frame, result, error_output, context))
+
+    def assignments(self, frame: Frame, assign: dict[str, Any] | None, state: Any, data: Any,
+                    result: Any = _ABSENT, error_output: Any = _ABSENT) -> dict[str, Any]:
+        """The values an Assign block gives, computed from the variables as they were at state entry.
+
+        JSONPath: `.$` keys read `data` (the state's result, or its input when it has none).
+        """
+        if not assign:
+            return {}
+        if self.jsonata(state):
+            values: dict[str, Any] = self.field(frame, "Assign", assign, result, error_output)
+        else:
+            template = self.compiled(assign, "Assign", lambda: compile_template(assign))
+            values = render(template, self.scope(frame, data))
+        check_assigned_size(values)
+        return values
+
+    def leave(self, frame: Frame, state: Any, output: Any, next_state: str | None = None,
+              result: Any = _ABSENT, assign: dict[str, Any] | None = None) -> None:
+        """Leave a JSONata state: its Output (else `output`), its Assign, then on."""
+        if state.has_output:
+            output = self.field(frame, "Output", state.output, result)
+        assign = state.assign if assign is None else assign
+        self.exit_state(frame, output, next_state, self.assignments(frame, assign, state, None, result))
 
     def new_token(self) -> str:
         """A task token: derived from the execution's secret seed, so it cannot be guessed."""
@@ -200,9 +252,15 @@ class StepRun:
         )
         return Failure(failure.error, f"{where} {failure.cause}" if failure.cause else where)
 
-    def exit_state(self, frame: Frame, output: Any, next_state: str | None = None) -> None:
-        """Leave the state with `output`: on to `next_state` (or the state's Next), or end the frame."""
+    def exit_state(self, frame: Frame, output: Any, next_state: str | None = None,
+                   assigned: dict[str, Any] | None = None) -> None:
+        """Leave the state with `output`: on to `next_state` (or the state's Next), or end the frame.
+
+        `assigned` variables take effect now, after everything in the state read the old values.
+        """
         state = self.state_of(frame)
+        if assigned:
+            frame.variables.update(assigned)
         self.record(
             frame,
             f"{state.type}StateExited",
@@ -233,13 +291,23 @@ class StepRun:
             catcher = find_catcher(state.catch, failure)
             if catcher is not None:
                 try:
-                    outcome = catch_output(catcher, frame.state_input, failure)
+                    output, assigned = self._caught(frame, state, catcher, failure)
                 except FailureRaised as raised:
-                    self.fail_frame(frame, raised.failure)
+                    self.fail_frame(frame, self.locate(frame, raised.failure))
                     return
-                self.exit_state(frame, outcome.output, outcome.next_state)
+                self.exit_state(frame, output, catcher.next, assigned)
                 return
         self.fail_frame(frame, failure)
+
+    def _caught(self, frame: Frame, state: Any, catcher: Any, failure: Failure) -> tuple[Any, dict[str, Any]]:
+        """What a Catcher hands on (its output) and assigns; the variables see the error output."""
+        error_output = failure.to_error_output()
+        if self.jsonata(state):
+            output = (self.field(frame, "Output", catcher.output, error_output=error_output)
+                      if catcher.has_output else error_output)
+            return output, self.assignments(frame, catcher.assign, state, None, error_output=error_output)
+        output = catch_output(catcher, frame.state_input, failure).output
+        return output, self.assignments(frame, catcher.assign, state, error_output)
 
     def fail_frame(self, frame: Frame, failure: Failure) -> None:
         """End the frame with a failure nobody in it caught."""

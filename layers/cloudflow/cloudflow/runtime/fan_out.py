@@ -25,7 +25,8 @@ from cloudflow.runtime.step_context import StepContext
 def _start_message(execution_id: str, join: JoinRecord, child: ChildSpec) -> WorkMessage:
     start = ChildStart(parent_unit=join.parent_unit, parent_frame_id=join.parent_frame_id, join_id=join.join_id,
                        kind=join.kind, state_name=join.state_name, index=child.index,
-                       machine_path=child.machine_path, start_at=child.start_at, input=child.input)
+                       machine_path=child.machine_path, start_at=child.start_at, input=child.input,
+                       variables=child.variables)
     return WorkMessage(execution_id=execution_id, unit=child.child_id, kind="child-start",
                        key=f"start:{child.child_id}", child=start)
 
@@ -47,7 +48,8 @@ def start(rt: Runtime, context: StepContext, command: FanOut) -> list[WorkMessag
 
 
 def _parked(child: ChildSpec) -> dict[str, object]:
-    return {"machine_path": child.machine_path, "start_at": child.start_at, "input": child.input}
+    return {"machine_path": child.machine_path, "start_at": child.start_at, "input": child.input,
+            "variables": child.variables}
 
 
 def report(rt: Runtime, context: StepContext, command: ReportChild) -> list[WorkMessage]:
@@ -78,7 +80,7 @@ def report(rt: Runtime, context: StepContext, command: ReportChild) -> list[Work
         if parked is not None:
             data = rt.codec.decode(parked)
             child = ChildSpec(f"{join.join_id}.{following}", following, data["machine_path"], data["start_at"],
-                              data["input"])
+                              data["input"], data.get("variables"))
             messages.append(_start_message(execution_id, join, child))
     if count.all_done:
         messages.append(WorkMessage(execution_id=execution_id, unit=parent, kind="join-done",

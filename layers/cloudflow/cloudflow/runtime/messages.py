@@ -31,6 +31,7 @@ class ChildStart(BaseModel):
     machine_path: str
     start_at: str
     input: Any = None
+    variables: dict[str, Any] | None = None
 
 
 class WorkMessage(BaseModel):

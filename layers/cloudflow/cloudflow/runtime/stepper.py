@@ -116,7 +116,8 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
     info, parent_seed = _parent_identity(rt, parent)
     seed = hashlib.sha256(f"{parent_seed}:{message.unit}".encode()).hexdigest()
     snapshot = child_snapshot(info, seed, child.parent_frame_id, child.kind, child.state_name,
-                              message.unit, child.index, child.machine_path, child.start_at, child.input)
+                              message.unit, child.index, child.machine_path, child.start_at, child.input,
+                              child.variables)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
     attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
     record = UnitRecord(message.execution_id, message.unit, 0, ExecutionStatus.RUNNING.value,

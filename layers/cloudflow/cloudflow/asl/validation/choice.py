@@ -54,7 +54,7 @@ def _check_rule(report: Report, pointer: str, rule: Any, *, top_level: bool) -> 
         if name == "Next" and not top_level:
             message = "Next belongs on the top-level rule only, not inside And, Or or Not."
             report.add(codes.SCHEMA_VALIDATION_FAILED, fields.at(name), message)
-        elif name not in OPERATORS and name not in ("Variable", "Comment", "Next"):
+        elif name not in OPERATORS and name not in ("Variable", "Comment", "Next", *(("Assign",) if top_level else ())):
             report_unknown_field(report, fields.at(name), name, f"{name} is not a field of a Choice rule.")
     if top_level and "Next" not in rule:
         report.add(codes.SCHEMA_VALIDATION_FAILED, pointer, "A Choice rule needs Next.")

@@ -47,7 +47,7 @@ JSONPATH_ONLY = _names(
     " TimeoutSecondsPath HeartbeatSecondsPath ErrorPath CausePath MaxConcurrencyPath ToleratedFailureCountPath"
     " ToleratedFailurePercentagePath"
 )
-JSONATA_ONLY = _names("Arguments Output Assign Items")
+JSONATA_ONLY = _names("Arguments Output Items")  # Assign (variables) belongs to both
 
 REQUIRED: dict[str, tuple[str, ...]] = {"Task": ("Resource",), "Choice": ("Choices",), "Parallel": ("Branches",)}
 
@@ -72,16 +72,8 @@ ONE_OF: dict[str, tuple[str, ...]] = {
 
 
 def report_unknown_field(report: Report, pointer: str, name: str, message: str) -> None:
-    """Report a field that does not belong where it is (Assign in JSONPath is ASL the engine lacks)."""
-    if name == "Assign":
-        # Step Functions allows variables in JSONPath states too; CloudFlow runs them only later.
-        report.add(
-            codes.UNSUPPORTED_BY_ENGINE,
-            pointer,
-            "Assign (workflow variables) is valid ASL, but CloudFlow supports it only with JSONata so far.",
-        )
-    else:
-        report.add(codes.SCHEMA_VALIDATION_FAILED, pointer, message)
+    """Report a field that does not belong where it is."""
+    report.add(codes.SCHEMA_VALIDATION_FAILED, pointer, message)
 
 
 def allowed_fields(kind: str, language: str) -> frozenset[str]:

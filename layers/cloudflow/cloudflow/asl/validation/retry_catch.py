@@ -25,7 +25,7 @@ _RETRIER_INTEGERS = (
     ("MaxDelaySeconds", 1, MAX_DELAY_SECONDS),
 )
 _CATCHER_FIELDS = {
-    JSONPATH: frozenset({"ErrorEquals", "Next", "ResultPath", "Comment"}),
+    JSONPATH: frozenset({"ErrorEquals", "Next", "ResultPath", "Assign", "Comment"}),
     JSONATA: frozenset({"ErrorEquals", "Next", "Output", "Assign", "Comment"}),
 }
 

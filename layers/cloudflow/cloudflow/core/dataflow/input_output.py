@@ -7,6 +7,8 @@ from typing import Any
 from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import Child, Index, PathNotFoundError, compile_path
+from cloudflow.core.dataflow.path_value import compile_sourced_path
+from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
 
@@ -24,16 +26,14 @@ def jayway_form(text: str) -> str:
     return "".join(parts)
 
 
-def select_path(text: str | None, data: Any, context: dict[str, Any]) -> Any:
-    """InputPath / OutputPath: null gives `{}`; a missing path fails with States.Runtime."""
+def select_path(text: str | None, scope: Scope) -> Any:
+    """InputPath / OutputPath / ItemsPath: null gives `{}`; a missing path fails with States.Runtime."""
     if text is None:
         return {}
     if text == "$":
-        return data
-    source = context if text.startswith("$$") else data
-    path = compile_path("$" + text[2:]) if text.startswith("$$") else compile_path(text)
+        return scope.input
     try:
-        return path.find(source)
+        return compile_sourced_path(text).find(scope)
     except PathNotFoundError:
         raise fail(
             StatesError.RUNTIME, f"Invalid path '{text}' : No results for path: {jayway_form(text)}"

@@ -28,3 +28,11 @@ def number_at_path(scope: Scope, field: str, path: str, label: str = "integer") 
         raise fail(StatesError.RUNTIME,
                    f"The {field} field refers to value \"{shown}\" which is not a valid {label}: {path}")
     return float(value) if label == "float" else int(value)
+
+
+def positive_integer(value: Any, field: str) -> int:
+    """A JSONata field's value that must be a positive integer (TimeoutSeconds, HeartbeatSeconds)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value <= 0:
+        raise fail(StatesError.QUERY_EVALUATION_ERROR,
+                   f"The {field} field must be a positive integer, not {to_json_text(value)}.")
+    return int(value)

@@ -1,6 +1,7 @@
 """Payload templates (Parameters, ResultSelector, ItemSelector, BatchInput) compiled once.
 
-A key ending in `.$` takes its value from a path (`$...`), the Context object (`$$...`) or an
+A key ending in `.$` takes its value from a path (`$...`), the Context object (`$$...`), a variable
+(`$name...`) or an
 intrinsic function call (`States.X(...)`); every other value is copied as is. A path that finds
 nothing fails the state with States.Runtime, as Step Functions does.
 """
@@ -13,8 +14,8 @@ from typing import Any
 from cloudflow.core.dataflow.intrinsics import IntrinsicCall, evaluate_intrinsic, parse_intrinsic
 from cloudflow.core.dataflow.json_copy import copy_json
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.jsonpath import JsonPath, PathNotFoundError
-from cloudflow.core.dataflow.path_value import split_context_path
+from cloudflow.core.dataflow.jsonpath import PathNotFoundError
+from cloudflow.core.dataflow.path_value import SourcedPath, compile_sourced_path
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
@@ -28,9 +29,7 @@ class Constant:
 @dataclass(frozen=True)
 class PathRef:
     field: str
-    text: str
-    is_context: bool
-    path: JsonPath
+    path: SourcedPath
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,7 @@ def compile_template(raw: Any) -> Template:
 
 def _compile_dynamic(field: str, text: str) -> Template:
     if text.startswith("$"):
-        is_context, path = split_context_path(text)
-        return PathRef(field, text, is_context, path)
+        return PathRef(field, compile_sourced_path(text))
     return IntrinsicRef(parse_intrinsic(text))
 
 
@@ -83,13 +81,12 @@ def render(template: Template, scope: Scope) -> Any:
     if isinstance(template, Constant):
         return copy_json(template.value)
     if isinstance(template, PathRef):
-        source = scope.context if template.is_context else scope.input
         try:
-            return copy_json(template.path.find(source))
+            return copy_json(template.path.find(scope))
         except PathNotFoundError:
             raise fail(
                 StatesError.RUNTIME,
-                f"The JSONPath '{template.text}' specified for the field '{template.field}' "
+                f"The JSONPath '{template.path.text}' specified for the field '{template.field}' "
                 f"could not be found in the input '{to_json_text(scope.input)}'",
             ) from None
     if isinstance(template, IntrinsicRef):

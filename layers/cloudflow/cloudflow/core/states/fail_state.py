@@ -30,8 +30,17 @@ def _read(run: StepRun, frame: Frame, field: str, expression: str) -> Any:
         ) from None
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else to_json_text(value)
+
+
 def run_fail(run: StepRun, frame: Frame, state: FailState) -> None:
     """The frame fails; Fail has no Retry or Catch of its own."""
+    if run.jsonata(state):
+        error = None if state.error is None else _text(run.field(frame, "Error", state.error))
+        cause = None if state.cause is None else _text(run.field(frame, "Cause", state.cause))
+        run.fail_frame(frame, Failure(error, cause))
+        return
     error = state.error if state.error_path is None else _read(run, frame, "ErrorPath", state.error_path)
     cause = state.cause if state.cause_path is None else _read(run, frame, "CausePath", state.cause_path)
     run.fail_frame(frame, Failure(error, cause))

@@ -37,7 +37,8 @@ def fan_out(run: StepRun, parent: Frame, join: Join, children: list[ChildSpec]) 
 
 def child_spec(parent: Frame, index: int, pointer: str, start_at: str, child_input: Any) -> ChildSpec:
     """The deterministic identity and start of child `index` of the parent's current fan-out."""
-    return ChildSpec(f"{join_id_of(parent)}.{index}", index, pointer, start_at, child_input)
+    return ChildSpec(f"{join_id_of(parent)}.{index}", index, pointer, start_at, child_input,
+                     dict(parent.variables) or None)
 
 
 def start_child(
@@ -47,7 +48,7 @@ def start_child(
     child_id = f"{join_id_of(parent)}.{index}"
     child = Frame(
         id=child_id, parent_id=parent.id, machine_path=pointer, index=index, state_name=start_at,
-        state_input=child_input, last_event_id=run.last_event_id,
+        state_input=child_input, last_event_id=run.last_event_id, variables=dict(parent.variables),
     )
     run.snapshot.frames[child_id] = child
     run.runnable.append(child_id)

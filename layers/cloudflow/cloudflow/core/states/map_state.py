@@ -23,14 +23,30 @@ def _path_number(run: StepRun, frame: Frame, data: Any, field: str, path: str, k
     return number_at_path(run.scope(frame, data), field, path, "integer" if kind is int else "float")
 
 
+def _jsonata_number(run: StepRun, frame: Frame, field: str, value: Any, kind: type) -> Any:
+    """MaxConcurrency / ToleratedFailure* given as a JSONata expression in a JSONata Map."""
+    if not isinstance(value, str):
+        return value
+    number = run.field(frame, field, value)
+    if isinstance(number, bool) or not isinstance(number, int | float) or (kind is int and number != int(number)):
+        raise fail(StatesError.QUERY_EVALUATION_ERROR,
+                   f"The {field} field must be {'an integer' if kind is int else 'a number'}, "
+                   f"not {to_json_text(number)}.")
+    return kind(number)
+
+
 def _limits(run: StepRun, frame: Frame, state: MapState, data: Any) -> tuple[int, int | None, float | None]:
-    window = state.max_concurrency
+    if run.jsonata(state):
+        return (_jsonata_number(run, frame, "MaxConcurrency", state.max_concurrency, int),
+                _jsonata_number(run, frame, "ToleratedFailureCount", state.tolerated_failure_count, int),
+                _jsonata_number(run, frame, "ToleratedFailurePercentage", state.tolerated_failure_percentage, float))
+    window = _jsonata_number(run, frame, "MaxConcurrency", state.max_concurrency, int)
     if state.max_concurrency_path is not None:
         window = _path_number(run, frame, data, "MaxConcurrencyPath", state.max_concurrency_path, int)
-    count = state.tolerated_failure_count
+    count = _jsonata_number(run, frame, "ToleratedFailureCount", state.tolerated_failure_count, int)
     if state.tolerated_failure_count_path is not None:
         count = _path_number(run, frame, data, "ToleratedFailureCountPath", state.tolerated_failure_count_path, int)
-    share = state.tolerated_failure_percentage
+    share = _jsonata_number(run, frame, "ToleratedFailurePercentage", state.tolerated_failure_percentage, float)
     if state.tolerated_failure_percentage_path is not None:
         share = _path_number(run, frame, data, "ToleratedFailurePercentagePath",
                              state.tolerated_failure_percentage_path, float)
@@ -42,10 +58,16 @@ def _limits(run: StepRun, frame: Frame, state: MapState, data: Any) -> tuple[int
 
 
 def _items(run: StepRun, frame: Frame, state: MapState, data: Any) -> list[Any]:
+    if run.jsonata(state):
+        items = data if state.items is None else run.field(frame, "Items", state.items)
+        if not isinstance(items, list):
+            raise fail(StatesError.QUERY_EVALUATION_ERROR,
+                       f"The Items field must be an array, not {to_json_text(items)}.")
+        return items
     if state.items is not None:
         items = state.items
     else:
-        items = select_path(state.items_path, data, run.context(frame))
+        items = select_path(state.items_path, run.scope(frame, data))
     if not isinstance(items, list):
         raise fail(StatesError.RUNTIME,
                    f"Map state input must be an array, got {to_json_text(items)} from ItemsPath '{state.items_path}'")
@@ -55,12 +77,18 @@ def _items(run: StepRun, frame: Frame, state: MapState, data: Any) -> list[Any]:
 def _select_items(run: StepRun, frame: Frame, state: MapState, data: Any, items: list[Any]) -> list[Any]:
     if state.item_selector is None:
         return list(items)  # the join clears started entries: never alias the input's array
-    template = run.compiled(state, "ItemSelector", lambda: compile_template(state.item_selector))
     selected = []
+    if run.jsonata(state):
+        for index, item in enumerate(items):
+            context = run.context(frame)
+            context["Map"] = {"Item": {"Index": index, "Value": item}}
+            selected.append(run.field(frame, "ItemSelector", state.item_selector, context=context))
+        return selected
+    template = run.compiled(state, "ItemSelector", lambda: compile_template(state.item_selector))
     for index, item in enumerate(items):
         context = run.context(frame)
         context["Map"] = {"Item": {"Index": index, "Value": item}}
-        selected.append(render(template, Scope(data, context, run.draws)))
+        selected.append(render(template, Scope(data, context, run.draws, frame.variables)))
     return selected
 
 
@@ -101,8 +129,8 @@ def _batch(run: StepRun, frame: Frame, state: MapState, data: Any, items: list[A
 
 
 def run_map(run: StepRun, frame: Frame, state: MapState) -> None:
-    """InputPath -> ItemsPath -> ItemSelector -> ItemBatcher, then iterate in child frames."""
-    effective = run.effective_input(frame, state)
+    """InputPath -> ItemsPath -> ItemSelector -> ItemBatcher (JSONata: Items), then iterate in child frames."""
+    effective = frame.state_input if run.jsonata(state) else run.effective_input(frame, state)
     window, count, share = _limits(run, frame, state, effective)
     items = _items(run, frame, state, effective)
     child_inputs = _batch(run, frame, state, effective, _select_items(run, frame, state, effective, items))

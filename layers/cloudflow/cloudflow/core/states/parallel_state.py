@@ -12,7 +12,8 @@ from cloudflow.core.step_run import StepRun
 
 def run_parallel(run: StepRun, frame: Frame, state: ParallelState) -> None:
     """InputPath -> Parameters, then fan out one child frame per branch."""
-    effective = render_parameters(run, frame, state, run.effective_input(frame, state))
+    raw = frame.state_input if run.jsonata(state) else run.effective_input(frame, state)
+    effective = render_parameters(run, frame, state, raw)
     run.record(frame, "ParallelStateStarted")
     if not state.branches:
         run.record(frame, "ParallelStateSucceeded")

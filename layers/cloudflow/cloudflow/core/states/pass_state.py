@@ -11,8 +11,12 @@ from cloudflow.core.step_run import StepRun
 
 
 def run_pass(run: StepRun, frame: Frame, state: PassState) -> None:
-    """InputPath -> Parameters -> Result -> ResultPath -> OutputPath, all in one step."""
+    """InputPath -> Parameters -> Result -> ResultPath -> OutputPath (JSONata: Output), in one step."""
+    if run.jsonata(state):
+        run.leave(frame, state, frame.state_input)
+        return
     effective = render_parameters(run, frame, state, run.effective_input(frame, state))
     result = copy_json(state.result) if state.has_result else effective
     merged = apply_result_path(state.result_path, frame.state_input, result)
-    run.exit_state(frame, run.state_output(frame, state, merged))
+    output = run.state_output(frame, state, merged)
+    run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, result))

@@ -14,18 +14,30 @@ def finish_with_result(run: StepRun, frame: Frame, state: Any, result: Any) -> N
     """Shape `result` as the state declares and leave the state with it."""
 
     def work() -> None:
+        if run.jsonata(state):
+            run.leave(frame, state, result, result=result)
+            return
         shaped = result
         if getattr(state, "result_selector", None) is not None:
             template = run.compiled(state, "ResultSelector", lambda: compile_template(state.result_selector))
             shaped = render(template, run.scope(frame, result))
         merged = apply_result_path(state.result_path, frame.state_input, shaped)
-        run.exit_state(frame, run.state_output(frame, state, merged))
+        output = run.state_output(frame, state, merged)
+        run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, shaped))
 
     run.guarded(frame, work)
 
 
 def render_parameters(run: StepRun, frame: Frame, state: Any, data: Any, token: str | None = None) -> Any:
-    """The state's Parameters rendered over `data`, or `data` itself when it has none."""
+    """The state's Parameters rendered over `data`, or `data` itself when it has none (JSONata: its
+    Arguments over `$states`, or the state input)."""
+    if run.jsonata(state):
+        if getattr(state, "arguments", None) is None:
+            return frame.state_input
+        context = run.context(frame)
+        if token is not None:
+            context["Task"] = {"Token": token}
+        return run.field(frame, "Arguments", state.arguments, context=context)
     if state.parameters is None:
         return data
     template = run.compiled(state, "Parameters", lambda: compile_template(state.parameters))

@@ -7,7 +7,7 @@ from typing import Any
 from cloudflow.asl.model import TaskState
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.number_path import number_at_path
+from cloudflow.core.dataflow.number_path import number_at_path, positive_integer
 from cloudflow.core.failure import Failure
 from cloudflow.core.snapshot import Frame, FramePhase, PendingTask
 from cloudflow.core.states.results import finish_with_result, render_parameters
@@ -15,7 +15,10 @@ from cloudflow.core.step_run import StepRun
 from cloudflow.core.task_resource import TaskResource, parse_resource
 
 
-def _seconds(run: StepRun, frame: Frame, fixed: int | None, path: str | None, data: Any, field: str) -> int | None:
+def _seconds(run: StepRun, frame: Frame, fixed: int | str | None, path: str | None, data: Any,
+             field: str) -> int | None:
+    if isinstance(fixed, str):  # a JSONata expression
+        return positive_integer(run.field(frame, field.removesuffix("Path"), fixed), field.removesuffix("Path"))
     if path is None:
         return fixed
     seconds: int = number_at_path(run.scope(frame, data), field, path, "positive integer")
@@ -24,7 +27,7 @@ def _seconds(run: StepRun, frame: Frame, fixed: int | None, path: str | None, da
 
 def run_task(run: StepRun, frame: Frame, state: TaskState) -> None:
     """Render the parameters and invoke; the answer arrives later as an event."""
-    effective = run.effective_input(frame, state)
+    effective = frame.state_input if run.jsonata(state) else run.effective_input(frame, state)
     resource = parse_resource(state.resource)
     token = run.new_token()
     parameters = render_parameters(

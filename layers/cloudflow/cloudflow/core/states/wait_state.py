@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudflow.asl.model import WaitState
+from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import PathNotFoundError
 from cloudflow.core.dataflow.path_value import read_path
 from cloudflow.core.error_names import StatesError
@@ -44,9 +45,26 @@ def _timestamp_from_path(run: StepRun, frame: Frame, path: str, data: Any) -> in
     return due
 
 
-def due_time_ms(run: StepRun, frame: Frame, state: WaitState, data: Any) -> int:
-    """When the wait ends, from Seconds, SecondsPath, Timestamp or TimestampPath."""
+def _jsonata_due_ms(run: StepRun, frame: Frame, state: WaitState) -> int:
     if state.seconds is not None:
+        seconds = run.field(frame, "Seconds", state.seconds)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != int(seconds) or seconds < 0:
+            raise fail(StatesError.QUERY_EVALUATION_ERROR,
+                       f"The Seconds field must be a non-negative integer, not {to_json_text(seconds)}.")
+        return run.now_ms + int(seconds) * 1000
+    value = run.field(frame, "Timestamp", state.timestamp)
+    due = ms_from_iso(value) if isinstance(value, str) else None
+    if due is None:
+        raise fail(StatesError.QUERY_EVALUATION_ERROR,
+                   f"The Timestamp field must be an ISO-8601 date-time, not {to_json_text(value)}.")
+    return due
+
+
+def due_time_ms(run: StepRun, frame: Frame, state: WaitState, data: Any) -> int:
+    """When the wait ends, from Seconds, SecondsPath, Timestamp or TimestampPath (or their JSONata)."""
+    if run.jsonata(state):
+        return _jsonata_due_ms(run, frame, state)
+    if isinstance(state.seconds, int):
         return run.now_ms + state.seconds * 1000
     if state.seconds_path is not None:
         return run.now_ms + _seconds_from_path(run, frame, state.seconds_path, data) * 1000
@@ -60,7 +78,7 @@ def due_time_ms(run: StepRun, frame: Frame, state: WaitState, data: Any) -> int:
 
 def run_wait(run: StepRun, frame: Frame, state: WaitState) -> None:
     """Park the frame behind a timer, or pass straight through when the time has come."""
-    effective = run.effective_input(frame, state)
+    effective = frame.state_input if run.jsonata(state) else run.effective_input(frame, state)
     due = due_time_ms(run, frame, state, effective)
     frame.effective_input = effective
     if due <= run.now_ms:
@@ -71,5 +89,9 @@ def run_wait(run: StepRun, frame: Frame, state: WaitState) -> None:
 
 
 def finish_wait(run: StepRun, frame: Frame, state: WaitState) -> None:
-    """The wait is over: OutputPath over the effective input, then on."""
-    run.exit_state(frame, run.state_output(frame, state, frame.effective_input))
+    """The wait is over: OutputPath over the effective input (JSONata: Output), then on."""
+    if run.jsonata(state):
+        run.leave(frame, state, frame.state_input)
+        return
+    output = run.state_output(frame, state, frame.effective_input)
+    run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, frame.effective_input))

@@ -59,11 +59,9 @@ def _evaluate_argument(arg: Argument, scope: Scope) -> Any:
 
 
 def _variable(arg: VariablePath, scope: Scope) -> Any:
-    # Variables (ASL `Assign`) live on the scope once it carries them; until then none exist.
-    variables = getattr(scope, "variables", None) or {}
-    if arg.name not in variables:
+    if arg.name not in scope.variables:
         raise _not_found(arg.text, scope)
-    return variables[arg.name]
+    return scope.variables[arg.name]
 
 
 def _find(text: str, path: JsonPath, data: Any, scope: Scope) -> Any:

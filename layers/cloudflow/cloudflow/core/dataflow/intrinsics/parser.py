@@ -23,12 +23,12 @@ from cloudflow.core.dataflow.intrinsics.syntax import (
     VariablePath,
 )
 from cloudflow.core.dataflow.jsonpath import JsonPathSyntaxError, compile_path
+from cloudflow.core.dataflow.path_value import VARIABLE_NAME
 
 MAX_NESTING = 10
 """Step Functions accepts at most 10 intrinsic functions nested inside one another."""
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _KEYWORDS = {"true": True, "false": False, "null": None}
 _ESCAPABLE = frozenset("'{}\\")
@@ -183,7 +183,7 @@ class _Parser:
         try:
             if source.startswith("$$"):
                 return ContextPath(source, compile_path("$" + source[2:]))
-            variable = _VARIABLE_NAME.match(source, 1)
+            variable = VARIABLE_NAME.match(source, 1)
             if variable is not None:
                 return VariablePath(source, variable.group(0), compile_path("$" + source[variable.end() :]))
             return InputPath(source, compile_path(source))
