@@ -85,3 +85,15 @@ def test_task_results_feed_variables_after_the_result_selector() -> None:
     )
     tasks = ScriptedTasks({"Call": [TaskReturned({"amount": 7})]})
     assert run(definition, {}, tasks).output == {"total": 7}
+
+
+def test_validation_accepts_variable_paths_where_values_are_read_but_not_as_result_path() -> None:
+    import pytest
+
+    from cloudflow.asl.loader import load_state_machine
+    from cloudflow.errors import InvalidDefinitionError
+
+    load_state_machine(states(A={"Type": "Pass", "InputPath": "$answer", "OutputPath": "$x.y", "End": True}))
+    with pytest.raises(InvalidDefinitionError) as raised:
+        load_state_machine(states(A={"Type": "Pass", "ResultPath": "$answer", "End": True}))
+    assert [d.pointer for d in raised.value.diagnostics] == ["/States/A/ResultPath"]

@@ -9,6 +9,7 @@ from cloudflow.asl.validation import codes
 from cloudflow.asl.validation.report import Report, child_pointer
 from cloudflow.asl.validation.values import shown
 from cloudflow.core.dataflow.jsonpath import compile_path
+from cloudflow.core.dataflow.path_value import compile_sourced_path
 from cloudflow.json_types import json_type
 
 # Used only while the intrinsics package is not importable: the bare shape of a call.
@@ -26,7 +27,8 @@ def path_problem(text: str, *, context: bool = True, reference: bool = False) ->
         return f"{shown(text)} reads the Context object, which is not allowed here"
     try:
         # The parser is another module's; whatever it raises means "not a path we can run".
-        path = compile_path("$" + text[2:] if is_context else text)
+        # Where the Context object may be read, so may variables (`$name...`); not in ResultPath.
+        path = compile_sourced_path(text).path if context else compile_path(text)
     except Exception as exc:
         return str(exc) or f"{shown(text)} is not a valid JSONPath"
     if reference and not path.is_definite:

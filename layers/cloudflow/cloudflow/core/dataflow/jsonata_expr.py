@@ -201,7 +201,6 @@ def _compile(body: str) -> Any:
         program = _jsonata.Jsonata(body)
     except Exception as error:
         return _CompileError(_error_detail(error))
-    program.set_output_convert_nulls(False)  # keep JSON null (Utils.NULL_VALUE) apart from undefined (None)
     for name, function in _FUNCTIONS.items():
         program.register_function(name, function)
     return program
@@ -215,7 +214,7 @@ def _run(program: Any, bindings: JsonataBindings) -> Any:
     """
     frame = program.create_frame(program.environment)
     for name, value in bindings.variables.items():
-        frame.bind(name, value)
+        frame.bind(name, _NULL if value is None else value)  # a bound None would read as undefined
     frame.bind("states", bindings.states)
     frame.bind("$", None)
     return program.eval(program.ast, None, frame)

@@ -49,7 +49,7 @@ def compile_sourced_path(text: str) -> SourcedPath:
     """Compile `$...`, `$$...` or `$name...`; raises JsonPathSyntaxError for anything else."""
     if text.startswith("$$"):
         return SourcedPath(text, "context", compile_path("$" + text[2:]))
-    variable = VARIABLE_NAME.match(text, 1)
+    variable = VARIABLE_NAME.match(text, 1) if text.startswith("$") else None
     if variable is not None:
         return SourcedPath(text, "variable", compile_path("$" + text[variable.end():]), variable.group(0))
     return SourcedPath(text, "input", compile_path(text))

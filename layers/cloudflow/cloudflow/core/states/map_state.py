@@ -7,6 +7,7 @@ from typing import Any
 from cloudflow.asl.model import MapState
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.dataflow.jsonata_expr import expression_body, result_type_error
 from cloudflow.core.dataflow.number_path import number_at_path
 from cloudflow.core.dataflow.payload_template import compile_template, render
 from cloudflow.core.dataflow.scope import Scope
@@ -61,8 +62,8 @@ def _items(run: StepRun, frame: Frame, state: MapState, data: Any) -> list[Any]:
     if run.jsonata(state):
         items = data if state.items is None else run.field(frame, "Items", state.items)
         if not isinstance(items, list):
-            raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                       f"The Items field must be an array, not {to_json_text(items)}.")
+            raise result_type_error(expression_body(state.items) if isinstance(state.items, str) else "$states.input",
+                                    "Items", "array", items)
         return items
     if state.items is not None:
         items = state.items

@@ -55,8 +55,10 @@ def _jsonata_due_ms(run: StepRun, frame: Frame, state: WaitState) -> int:
     value = run.field(frame, "Timestamp", state.timestamp)
     due = ms_from_iso(value) if isinstance(value, str) else None
     if due is None:
+        shown = value if isinstance(value, str) else to_json_text(value)
         raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                   f"The Timestamp field must be an ISO-8601 date-time, not {to_json_text(value)}.")
+                   f"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
+                   f"{shown}")
     return due
 
 
