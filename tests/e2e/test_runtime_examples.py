@@ -78,9 +78,10 @@ def example(name: str) -> Example:
 
 
 def example_cases() -> list[tuple[str, str]]:
-    """(example, test case) for every test case of every example's mock config."""
+    """(example, test case) for every test case of every ASL example's mock config (the CloudFlow-format
+    examples, flow.yaml, run through the converter in tests/unit/formats)."""
     cases = []
-    for folder in sorted(EXAMPLES.iterdir()):
+    for folder in sorted(p for p in EXAMPLES.iterdir() if (p / "flow.json").is_file()):
         config = json.loads((folder / "mock-config.json").read_text())
         cases += [(folder.name, case) for case in config["StateMachines"][folder.name]["TestCases"]]
     return cases

@@ -1,4 +1,4 @@
-"""The `cloudflow` command: run a flow locally, validate a definition.
+"""The `cloudflow` command: run a flow locally, validate a definition, convert a CloudFlow one to ASL.
 
 Exit status: 0 when a run SUCCEEDED or a definition is valid; 1 for the other terminal statuses;
 2 for an invalid definition, input or option (with a message naming what is wrong, never a trace).
@@ -125,12 +125,34 @@ def _command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_convert(args: argparse.Namespace) -> int:
+    """Print the ASL equivalent of a CloudFlow (current or legacy FDL) definition, or its problems."""
+    from cloudflow.asl.loader import parse_definition_text
+    from cloudflow.asl.validate import validate_definition
+    from cloudflow.formats import converted_definition_problems, detect_format, to_asl
+
+    document = parse_definition_text(_read_text(args.definition, "FILE"))
+    definition, problems = to_asl(document)
+    if not problems:
+        problems = validate_definition(definition)
+        if detect_format(document) != "asl":
+            problems = converted_definition_problems(problems)
+    if problems:
+        print(f"{args.definition}: {len(problems)} problem(s)")
+        for diagnostic in problems:
+            print(f"  {diagnostic}")
+        return EXIT_INVALID
+    print(json.dumps(definition, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="cloudflow", description="Run and check Amazon States Language flows.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a flow locally to its end on a virtual clock")
-    run.add_argument("definition", metavar="DEFINITION", help="ASL definition file (JSON or YAML)")
+    run.add_argument("definition", metavar="DEFINITION",
+                     help="ASL or Alibaba Cloud CloudFlow (v1, FDL) definition file (JSON or YAML)")
     run.add_argument("--input", help="execution input: JSON text, or @FILE")
     run.add_argument("--mock-config", help="Step Functions Local MockConfigFile")
     run.add_argument("--state-machine-name", help="state machine in the mock config (and the flow's name)")
@@ -147,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("definition", metavar="FILE")
     validate.add_argument("--json", action="store_true")
     validate.set_defaults(handler=_command_validate)
+    convert = sub.add_parser("convert", help="print the ASL equivalent of an Alibaba Cloud CloudFlow definition")
+    convert.add_argument("definition", metavar="FILE", help="CloudFlow (SpecVersion v1) or FDL definition")
+    convert.add_argument("--to", choices=["asl"], default="asl", help="target format (default: asl)")
+    convert.set_defaults(handler=_command_convert)
     return parser
 
 

@@ -142,6 +142,14 @@ def test_an_expression_that_selects_nothing_is_undefined_not_null() -> None:
     assert run("$states.input.nothing") is None
 
 
+def test_null_values_stay_null() -> None:
+    scope = JsonataBindings({"input": None, "context": {}}, {"ItemsVar": None}, NOW_MS, SeededRandom("s"))
+    assert run("$ItemsVar", scope) is None  # recorded case: Assign {"ItemsVar": null}, then Items "{% $ItemsVar %}"
+    assert run("$type($ItemsVar)", scope) == "null"
+    assert run("$states.input", scope) is None
+    assert run("$exists($states.input)", scope) is True
+
+
 def test_each_body_is_compiled_once() -> None:
     jsonata_expr._compile.cache_clear()
     for limit in range(5):

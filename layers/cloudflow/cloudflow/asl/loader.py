@@ -45,9 +45,18 @@ def load_state_machine(source: str | dict[str, Any]) -> StateMachine:
         raw, problems = _parse(source)
     else:
         raw = source
+    # Alibaba Cloud CloudFlow definitions (current format, legacy FDL) run as their ASL equivalent.
+    # Imported here so the whole hook stays inside this function.
+    from cloudflow.formats import converted_definition_problems, detect_format, to_asl
+
+    converted = detect_format(raw) != "asl"
+    if converted:
+        raw, conversion_problems = to_asl(raw)
+        if problems or conversion_problems:
+            raise InvalidDefinitionError(problems + conversion_problems)
     problems = problems + validate_definition(raw)
     if problems:
-        raise InvalidDefinitionError(problems)
+        raise InvalidDefinitionError(converted_definition_problems(problems) if converted else problems)
     return _build(raw)
 
 
