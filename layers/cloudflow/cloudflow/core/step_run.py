@@ -13,18 +13,18 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from cloudflow.asl.model import MapState, ParallelState, State, StateMachine, TaskState
+from cloudflow.asl.validation.fields import JSONATA
 from cloudflow.core.catch import catch_output, find_catcher
 from cloudflow.core.commands import CancelWakeUp, Command, CompleteExecution, ReportChild, ScheduleWakeUp
 from cloudflow.core.context_object import build_context
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.jsonata_expr import JsonataBindings
+from cloudflow.core.dataflow.jsonata_expr import JsonataBindings, evaluate_template
 from cloudflow.core.dataflow.payload_template import compile_template, render
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import Failure, FailureRaised
 from cloudflow.core.history import history_event
-from cloudflow.core.jsonata_fields import JSONATA, evaluate_field
 from cloudflow.core.machine_index import cached, machine_at
 from cloudflow.core.retry import decide_retry
 from cloudflow.core.seeded_random import SeededRandom
@@ -118,7 +118,7 @@ class StepRun:
     def field(self, frame: Frame, name: str, value: Any, result: Any = _ABSENT, error_output: Any = _ABSENT,
               context: dict[str, Any] | None = None) -> Any:
         """A JSONata state's field, evaluated (`name` says where in errors)."""
-        return evaluate_field(name, value, self.bindings(frame, result, error_output, context))
+        return evaluate_template(value, self.bindings(frame, result, error_output, context), field=name)
 
     def assignments(self, frame: Frame, assign: dict[str, Any] | None, state: Any, data: Any,
                     result: Any = _ABSENT, error_output: Any = _ABSENT) -> dict[str, Any]:
@@ -143,6 +143,13 @@ class StepRun:
             output = self.field(frame, "Output", state.output, result)
         assign = state.assign if assign is None else assign
         self.exit_state(frame, output, next_state, self.assignments(frame, assign, state, None, result))
+
+    def leave_path(self, frame: Frame, state: Any, data: Any, assign_data: Any, next_state: str | None = None,
+                   assign: dict[str, Any] | None = None) -> None:
+        """Leave a JSONPath state: OutputPath over `data`, its Assign over `assign_data`, then on."""
+        output = self.state_output(frame, state, data)
+        assign = state.assign if assign is None else assign
+        self.exit_state(frame, output, next_state, self.assignments(frame, assign, state, assign_data))
 
     def new_token(self) -> str:
         """A task token: derived from the execution's secret seed, so it cannot be guessed."""

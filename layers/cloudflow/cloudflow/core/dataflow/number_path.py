@@ -13,26 +13,38 @@ from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
 
 
+def _acceptable(value: Any, label: str) -> bool:
+    """Whether `value` is a number of the kind `label` names."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if label == "float":
+        return True
+    if value != int(value):
+        return False
+    return {"positive integer": value > 0, "non-negative integer": value >= 0}.get(label, True)
+
+
+def _as(value: Any, label: str) -> Any:
+    return float(value) if label == "float" else int(value)
+
+
 def number_at_path(scope: Scope, field: str, path: str, label: str = "integer") -> Any:
-    """The number at `path`: label "integer", "positive integer" or "float" says what is accepted."""
+    """The number at `path`: label "integer", "positive integer", "non-negative integer" or "float"."""
     try:
         value = read_path(path, scope)
     except PathNotFoundError:
         raise fail(StatesError.RUNTIME, f"The {field} field does not reference an input value: {path}") from None
-    is_number = not isinstance(value, bool) and isinstance(value, int | float)
-    ok = is_number and (label == "float" or value == int(value))
-    if ok and label == "positive integer":
-        ok = value > 0
-    if not ok:
+    if not _acceptable(value, label):
         shown = to_json_text(value) if isinstance(value, dict | list) else value
         raise fail(StatesError.RUNTIME,
                    f"The {field} field refers to value \"{shown}\" which is not a valid {label}: {path}")
-    return float(value) if label == "float" else int(value)
+    return _as(value, label)
 
 
-def positive_integer(value: Any, field: str) -> int:
-    """A JSONata field's value that must be a positive integer (TimeoutSeconds, HeartbeatSeconds)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value <= 0:
+def expression_number(value: Any, field: str, label: str = "integer") -> Any:
+    """A JSONata field's evaluated value that must be a number of the kind `label` names."""
+    if not _acceptable(value, label):
+        article = "an" if label[0] in "aeiou" else "a"
         raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                   f"The {field} field must be a positive integer, not {to_json_text(value)}.")
-    return int(value)
+                   f"The {field} field must be {article} {label}, not {to_json_text(value)}.")
+    return _as(value, label)

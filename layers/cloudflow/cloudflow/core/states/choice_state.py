@@ -9,7 +9,7 @@ from typing import Any
 
 from cloudflow.asl.model import ChoiceState
 from cloudflow.core.choice import ChoiceRule, compile_choice_rule
-from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.dataflow.jsonata_expr import expression_body, result_type_error
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
 from cloudflow.core.snapshot import Frame
@@ -33,12 +33,11 @@ def run_choice(run: StepRun, frame: Frame, state: ChoiceState) -> None:
     target, assign = state.default, state.assign
     for raw, rule in zip(state.choices, rules, strict=True):
         if rule.evaluate(scope):
-            target, assign = raw["Next"], raw.get("Assign")
+            target, assign = raw["Next"], raw.get("Assign") or {}
             break
     if target is None:
         raise _no_match(frame)
-    output = run.state_output(frame, state, effective)
-    run.exit_state(frame, output, target, run.assignments(frame, assign, state, effective))
+    run.leave_path(frame, state, effective, effective, target, assign)
 
 
 def _run_jsonata_choice(run: StepRun, frame: Frame, state: ChoiceState) -> None:
@@ -56,7 +55,6 @@ def _run_jsonata_choice(run: StepRun, frame: Frame, state: ChoiceState) -> None:
 def _holds(run: StepRun, frame: Frame, condition: Any, field: str) -> bool:
     value = run.field(frame, field, condition)
     if not isinstance(value, bool):
-        raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                   f"The JSONata expression '{condition}' specified for the field '{field}' returned "
-                   f"{to_json_text(value)}, not a boolean.")
+        raise result_type_error(expression_body(condition) if isinstance(condition, str) else str(condition),
+                                field, "boolean", value)
     return value

@@ -8,7 +8,7 @@ from cloudflow.asl.model import MapState
 from cloudflow.core.dataflow.input_output import select_path
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonata_expr import expression_body, result_type_error
-from cloudflow.core.dataflow.number_path import number_at_path
+from cloudflow.core.dataflow.number_path import expression_number, number_at_path
 from cloudflow.core.dataflow.payload_template import compile_template, render
 from cloudflow.core.dataflow.scope import Scope
 from cloudflow.core.error_names import StatesError
@@ -24,30 +24,21 @@ def _path_number(run: StepRun, frame: Frame, data: Any, field: str, path: str, k
     return number_at_path(run.scope(frame, data), field, path, "integer" if kind is int else "float")
 
 
-def _jsonata_number(run: StepRun, frame: Frame, field: str, value: Any, kind: type) -> Any:
-    """MaxConcurrency / ToleratedFailure* given as a JSONata expression in a JSONata Map."""
+def _fixed(run: StepRun, frame: Frame, field: str, value: Any, label: str) -> Any:
+    """MaxConcurrency / ToleratedFailure* as written: a number, or (JSONata) an expression yielding one."""
     if not isinstance(value, str):
         return value
-    number = run.field(frame, field, value)
-    if isinstance(number, bool) or not isinstance(number, int | float) or (kind is int and number != int(number)):
-        raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                   f"The {field} field must be {'an integer' if kind is int else 'a number'}, "
-                   f"not {to_json_text(number)}.")
-    return kind(number)
+    return expression_number(run.field(frame, field, value), field, label)
 
 
 def _limits(run: StepRun, frame: Frame, state: MapState, data: Any) -> tuple[int, int | None, float | None]:
-    if run.jsonata(state):
-        return (_jsonata_number(run, frame, "MaxConcurrency", state.max_concurrency, int),
-                _jsonata_number(run, frame, "ToleratedFailureCount", state.tolerated_failure_count, int),
-                _jsonata_number(run, frame, "ToleratedFailurePercentage", state.tolerated_failure_percentage, float))
-    window = _jsonata_number(run, frame, "MaxConcurrency", state.max_concurrency, int)
+    window = _fixed(run, frame, "MaxConcurrency", state.max_concurrency, "integer")
     if state.max_concurrency_path is not None:
         window = _path_number(run, frame, data, "MaxConcurrencyPath", state.max_concurrency_path, int)
-    count = _jsonata_number(run, frame, "ToleratedFailureCount", state.tolerated_failure_count, int)
+    count = _fixed(run, frame, "ToleratedFailureCount", state.tolerated_failure_count, "integer")
     if state.tolerated_failure_count_path is not None:
         count = _path_number(run, frame, data, "ToleratedFailureCountPath", state.tolerated_failure_count_path, int)
-    share = _jsonata_number(run, frame, "ToleratedFailurePercentage", state.tolerated_failure_percentage, float)
+    share = _fixed(run, frame, "ToleratedFailurePercentage", state.tolerated_failure_percentage, "float")
     if state.tolerated_failure_percentage_path is not None:
         share = _path_number(run, frame, data, "ToleratedFailurePercentagePath",
                              state.tolerated_failure_percentage_path, float)

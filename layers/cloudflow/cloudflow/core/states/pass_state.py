@@ -18,5 +18,4 @@ def run_pass(run: StepRun, frame: Frame, state: PassState) -> None:
     effective = render_parameters(run, frame, state, run.effective_input(frame, state))
     result = copy_json(state.result) if state.has_result else effective
     merged = apply_result_path(state.result_path, frame.state_input, result)
-    output = run.state_output(frame, state, merged)
-    run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, result))
+    run.leave_path(frame, state, merged, result)

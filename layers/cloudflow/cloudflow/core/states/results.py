@@ -22,8 +22,7 @@ def finish_with_result(run: StepRun, frame: Frame, state: Any, result: Any) -> N
             template = run.compiled(state, "ResultSelector", lambda: compile_template(state.result_selector))
             shaped = render(template, run.scope(frame, result))
         merged = apply_result_path(state.result_path, frame.state_input, shaped)
-        output = run.state_output(frame, state, merged)
-        run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, shaped))
+        run.leave_path(frame, state, merged, shaped)
 
     run.guarded(frame, work)
 

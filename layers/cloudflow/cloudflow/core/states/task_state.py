@@ -7,7 +7,7 @@ from typing import Any
 from cloudflow.asl.model import TaskState
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.dataflow.json_text import to_json_text
-from cloudflow.core.dataflow.number_path import number_at_path, positive_integer
+from cloudflow.core.dataflow.number_path import expression_number, number_at_path
 from cloudflow.core.failure import Failure
 from cloudflow.core.snapshot import Frame, FramePhase, PendingTask
 from cloudflow.core.states.results import finish_with_result, render_parameters
@@ -18,7 +18,9 @@ from cloudflow.core.task_resource import TaskResource, parse_resource
 def _seconds(run: StepRun, frame: Frame, fixed: int | str | None, path: str | None, data: Any,
              field: str) -> int | None:
     if isinstance(fixed, str):  # a JSONata expression
-        return positive_integer(run.field(frame, field.removesuffix("Path"), fixed), field.removesuffix("Path"))
+        name = field.removesuffix("Path")
+        given: int = expression_number(run.field(frame, name, fixed), name, "positive integer")
+        return given
     if path is None:
         return fixed
     seconds: int = number_at_path(run.scope(frame, data), field, path, "positive integer")

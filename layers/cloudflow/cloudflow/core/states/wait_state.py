@@ -7,6 +7,7 @@ from typing import Any
 from cloudflow.asl.model import WaitState
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.dataflow.jsonpath import PathNotFoundError
+from cloudflow.core.dataflow.number_path import expression_number
 from cloudflow.core.dataflow.path_value import read_path
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
@@ -47,11 +48,8 @@ def _timestamp_from_path(run: StepRun, frame: Frame, path: str, data: Any) -> in
 
 def _jsonata_due_ms(run: StepRun, frame: Frame, state: WaitState) -> int:
     if state.seconds is not None:
-        seconds = run.field(frame, "Seconds", state.seconds)
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != int(seconds) or seconds < 0:
-            raise fail(StatesError.QUERY_EVALUATION_ERROR,
-                       f"The Seconds field must be a non-negative integer, not {to_json_text(seconds)}.")
-        return run.now_ms + int(seconds) * 1000
+        seconds: int = expression_number(run.field(frame, "Seconds", state.seconds), "Seconds", "non-negative integer")
+        return run.now_ms + seconds * 1000
     value = run.field(frame, "Timestamp", state.timestamp)
     due = ms_from_iso(value) if isinstance(value, str) else None
     if due is None:
@@ -95,5 +93,4 @@ def finish_wait(run: StepRun, frame: Frame, state: WaitState) -> None:
     if run.jsonata(state):
         run.leave(frame, state, frame.state_input)
         return
-    output = run.state_output(frame, state, frame.effective_input)
-    run.exit_state(frame, output, assigned=run.assignments(frame, state.assign, state, frame.effective_input))
+    run.leave_path(frame, state, frame.effective_input, frame.effective_input)
