@@ -23,6 +23,10 @@ CASES = [
     ("order", "InvalidOrder", "FAILED", "Order.Invalid"),
     ("map-items", "HappyPath", "SUCCEEDED", None),
     ("map-items", "UnknownSku", "FAILED", "Order.CannotPrice"),
+    ("invoice-jsonata", "HappyPath", "SUCCEEDED", None),
+    ("invoice-jsonata", "LargeInvoiceApproved", "SUCCEEDED", None),
+    ("invoice-jsonata", "LargeInvoiceRejected", "FAILED", "Invoice.NotApproved"),
+    ("invoice-jsonata", "Overdue", "FAILED", "Invoice.Overdue"),
 ]
 
 
@@ -56,6 +60,21 @@ def test_happy_paths_that_retry_end_with_the_same_output(capsys: pytest.CaptureF
         outputs.append(json.loads(str(result["output"])))
     assert outputs[0] == outputs[1]
     assert "confirmation" in outputs[0]
+
+
+def test_jsonata_example_hands_on_variables_and_waits_the_payment_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = EXAMPLES / "invoice-jsonata"
+    outputs = {}
+    for test_case in ("HappyPath", "LargeInvoiceApproved"):
+        _, result = _run_cli(capsys, [
+            "run", str(folder / "flow.json"), "--input", f"@{folder / 'input.json'}",
+            "--mock-config", str(folder / "mock-config.json"), "--test-case", test_case, "--json"])
+        assert result["virtualDurationMs"] == 30 * 86_400_000
+        outputs[test_case] = json.loads(str(result["output"]))
+    assert outputs["HappyPath"] == {"invoiceNumber": "INV-2026-0042", "customerId": "cus-7731", "totalCents": 60000,
+                                    "currency": "EUR", "approvedBy": None, "paid": True}
+    assert outputs["LargeInvoiceApproved"]["approvedBy"] == "finance@example.com"
+    assert outputs["LargeInvoiceApproved"]["totalCents"] == 132000
 
 
 def test_map_example_runs_with_python_task_functions(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,6 +35,7 @@ EXAMPLES = REPO / "examples"
 FLOW = "f"
 NAME = "n1"
 ROOT = "r"
+_DAY_MS = 86_400_000
 
 # --- shared helpers ----------------------------------------------------------------------------------
 
@@ -54,34 +55,42 @@ def _fast_stacks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @dataclass(frozen=True)
 class Example:
-    """One folder of examples/: its flow, input and mock config."""
+    """One folder of examples/: its flow (ASL flow.json, or CloudFlow's own format in flow.yaml), input and
+    mock config."""
 
     name: str
     text: str
     input: Any
     mock_config: MockConfig
+    is_json: bool
 
     @property
     def definition(self) -> Any:
-        return json.loads(self.text)
+        """What a start request carries: the ASL object, or the CloudFlow document's text as written."""
+        return json.loads(self.text) if self.is_json else self.text
 
     def resolver(self, test_case: str) -> TaskResolver:
         """The pure engine's answers for a test case (a fresh invocation counter per run)."""
         return self.mock_config.resolver(self.name, test_case)
 
 
+def _flow_file(folder: Path) -> Path | None:
+    return next((folder / name for name in ("flow.json", "flow.yaml") if (folder / name).is_file()), None)
+
+
 @functools.cache
 def example(name: str) -> Example:
     folder = EXAMPLES / name
-    return Example(name, (folder / "flow.json").read_text(), json.loads((folder / "input.json").read_text()),
-                   MockConfig.from_file(folder / "mock-config.json"))
+    flow = _flow_file(folder)
+    assert flow is not None, f"{folder} has no flow.json or flow.yaml"
+    return Example(name, flow.read_text(), json.loads((folder / "input.json").read_text()),
+                   MockConfig.from_file(folder / "mock-config.json"), flow.suffix == ".json")
 
 
 def example_cases() -> list[tuple[str, str]]:
-    """(example, test case) for every test case of every ASL example's mock config (the CloudFlow-format
-    examples, flow.yaml, run through the converter in tests/unit/formats)."""
+    """(example, test case) for every test case of every example's mock config, ASL and CloudFlow formats."""
     cases = []
-    for folder in sorted(p for p in EXAMPLES.iterdir() if (p / "flow.json").is_file()):
+    for folder in sorted(p for p in EXAMPLES.iterdir() if _flow_file(p) is not None):
         config = json.loads((folder / "mock-config.json").read_text())
         cases += [(folder.name, case) for case in config["StateMachines"][folder.name]["TestCases"]]
     return cases
@@ -131,8 +140,11 @@ class Run:
         return {unit.unit: unit.status for unit in self.lr.runtime.store.list_units(execution, "")}
 
     def usage(self) -> int:
-        """What the Usage index metered for this flow on the execution's (virtual) start day."""
-        return int(self.lr.runtime.store.usage(self.arn.split(":")[6], iso_from_ms(self.start_ms)[:10]))
+        """What the Usage index metered for this flow, summed over each (virtual) day from the start until now:
+        a transition counts on the day it happened, so a month-long Wait splits the count across days."""
+        flow = self.arn.split(":")[6]
+        days = range(self.start_ms // _DAY_MS, self.lr.clock.now_ms() // _DAY_MS + 1)
+        return sum(int(self.lr.runtime.store.usage(flow, iso_from_ms(day * _DAY_MS)[:10])) for day in days)
 
 
 @dataclass(frozen=True)
@@ -271,6 +283,18 @@ def test_example_ends_as_the_pure_engine_does(local_runtime: Any, name: str, cas
     assert event_ids_strictly_increase(run.history)
     assert run.usage == run.outcome[-1]
     assert run.dead_letters == 0
+
+
+def test_a_month_long_wait_meters_each_transition_on_the_day_it_happened(local_runtime: Any) -> None:
+    run = run_example(local_runtime, "invoice-jsonata", "HappyPath")
+    flow, store = "invoice-jsonata", run.lr.runtime.store
+    stop_ms = run.start_ms + 30 * _DAY_MS
+    # Prepare, PriceLines, two PriceLine iterations, NeedsApproval, IssueInvoice, WaitUntilDue; then, 30 days
+    # later, CheckPayment, WasItPaid, Paid.
+    assert run.transitions == 10
+    assert store.usage(flow, iso_from_ms(run.start_ms)[:10]) == 7
+    assert store.usage(flow, iso_from_ms(stop_ms)[:10]) == 3
+    assert run.described["stopDate"] >= iso_from_ms(stop_ms)
 
 
 def test_map_example_with_its_python_tasks_ends_as_the_pure_engine_does(local_runtime: Any) -> None:

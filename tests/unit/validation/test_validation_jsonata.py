@@ -41,6 +41,10 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[str, str]]]] = {
         [(SCHEMA, "/States/S/QueryLanguage")],
     ),
     "state-QueryLanguage-unknown": (single({**PASS, "QueryLanguage": "SQL"}), [(SCHEMA, "/States/S/QueryLanguage")]),
+    "ItemSelector-plain-string-in-JSONata": (
+        _jsonata({"Type": "Map", "ItemSelector": "$.a", "ItemProcessor": branch({"A": SUCCEED}), "End": True}),
+        [(SCHEMA, "/States/S/ItemSelector")],
+    ),
     "Wait-Seconds-plain-string-in-JSONata": (
         _jsonata({"Type": "Wait", "Seconds": "5", "End": True}),
         [(SCHEMA, "/States/S/Seconds")],
@@ -62,6 +66,8 @@ def test_query_language_problem(definition: dict[str, Any], expected: list[tuple
                 "Type": "Map",
                 "Items": "{% [1, 2] %}",
                 "MaxConcurrency": "{% 2 %}",
+                # The whole selector may be one expression (the CDK's jsonataItemSelector).
+                "ItemSelector": "{% {'n': $states.context.Map.Item.Index} %}",
                 "ItemProcessor": branch({"A": SUCCEED}),
                 "End": True,
             }

@@ -62,9 +62,10 @@ def check_map(fields: ObjectFields, language: str, check_scope: ScopeCheck) -> N
     if not is_jsonata(fields.values.get("Items")):
         fields.of_type("Items", list)
     for name in ("ItemSelector", "Parameters"):
-        # JSONata selectors hold expressions, not `.$` paths.
+        # JSONata selectors hold expressions, not `.$` paths; the whole selector may be one expression.
         if language == JSONATA:
-            fields.of_type(name, dict)
+            if not is_jsonata(fields.values.get(name)):
+                fields.of_type(name, dict)
         else:
             fields.template(name)
     fields.integer("MaxConcurrency", 0, None)
