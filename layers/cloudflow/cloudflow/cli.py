@@ -40,7 +40,6 @@ def _parse_input(raw: str | None) -> Any:
 
 def _resolver(args: argparse.Namespace) -> Any:
     from cloudflow.local.mock_config import MockConfig
-    from cloudflow.local.python_tasks import load_python_tasks
     from cloudflow.local.resolver_chain import ResolverChain
 
     # Mocks answer first, then local Python functions (a test case overrides the real handler).
@@ -51,9 +50,22 @@ def _resolver(args: argparse.Namespace) -> Any:
         resolvers.append(MockConfig.from_file(args.mock_config).resolver(args.state_machine_name, args.test_case))
     elif args.test_case:
         raise InvalidInputError("--test-case", "needs --mock-config")
+    return ResolverChain(resolvers + _local_functions(args))
+
+
+def _local_functions(args: argparse.Namespace) -> list[Any]:
+    """The resolvers of --tasks (Python functions bound to resources) and --functions (a SAM template's
+    functions, run in process behind Lambda's Invoke), in that order."""
+    from cloudflow.integrations.lambda_resolver import LambdaTaskResolver
+    from cloudflow.local.python_tasks import load_python_tasks
+    from cloudflow.local.template_functions import TemplateFunctions
+
+    resolvers: list[Any] = []
     if args.tasks:
         resolvers.append(load_python_tasks(args.tasks))
-    return ResolverChain(resolvers)
+    if args.functions:
+        resolvers.append(LambdaTaskResolver(TemplateFunctions.from_template(args.functions)))
+    return resolvers
 
 
 def _command_run(args: argparse.Namespace) -> int:
@@ -83,10 +95,11 @@ def _run_durable(args: argparse.Namespace, flow: str, name: str, execution_input
                  seed: str) -> Any:
     from cloudflow.adapters.durable_run import run_durable
     from cloudflow.local.mock_config import MockConfig
-    from cloudflow.local.python_tasks import load_python_tasks
+    from cloudflow.local.resolver_chain import FirstAnswer
 
     mock_config = MockConfig.from_file(args.mock_config) if args.mock_config else None
-    tasks = load_python_tasks(args.tasks) if args.tasks else None
+    local = _local_functions(args)
+    tasks = FirstAnswer(local) if local else None
     if args.state_machine_name is None and mock_config is not None and len(mock_config.test_cases) == 1:
         flow = next(iter(mock_config.test_cases))  # the flow is named as the mock config names it
     return run_durable(_read_text(args.definition, "DEFINITION"), flow, name, execution_input, start_ms, seed,
@@ -158,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--state-machine-name", help="state machine in the mock config (and the flow's name)")
     run.add_argument("--test-case", help="test case in the mock config")
     run.add_argument("--tasks", help="Python file binding resource ARNs to local functions")
+    run.add_argument("--functions", metavar="TEMPLATE",
+                     help="SAM template whose Python functions answer Lambda tasks (run in process)")
     run.add_argument("--name", help="execution name (default: a UUID)")
     run.add_argument("--seed", help="seed for MathRandom, UUID and jitter (default: random)")
     run.add_argument("--history", action="store_true", help="include the execution history")

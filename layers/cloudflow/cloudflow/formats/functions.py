@@ -23,7 +23,8 @@ INTRINSICS: dict[str, Intrinsic] = {
     "format": Intrinsic("States.Format", 1, None),
     "split": Intrinsic("States.StringSplit", 2, 2),
     # length() also measures strings and maps in CloudFlow; States.ArrayLength measures arrays only,
-    # so a string or map argument fails the state at run time (States.Runtime) instead.
+    # so a string or map argument fails the state at run time (States.Runtime) instead. A literal
+    # argument is measured during the conversion (lengths.py).
     "length": Intrinsic("States.ArrayLength", 1, 1),
     "arrayContains": Intrinsic("States.ArrayContains", 2, 2),
     "arrayUnique": Intrinsic("States.ArrayUnique", 1, 1),

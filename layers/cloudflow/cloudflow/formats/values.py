@@ -28,6 +28,7 @@ from cloudflow.formats.expressions import (
     references_in,
 )
 from cloudflow.formats.functions import INTRINSICS
+from cloudflow.formats.lengths import literal_length
 
 
 class CannotTranslate(Exception):
@@ -71,6 +72,8 @@ def translate_value(expression: Expression, resolve: Resolve) -> Dynamic | Const
     if isinstance(expression, ArrayLiteral | ObjectLiteral) and not references_in(expression) \
             and not _has_calls(expression):
         return Constant(_constant(expression))
+    if isinstance(expression, Call) and (length := literal_length(expression)) is not None:
+        return Constant(length)  # States.ArrayLength would fail on a map or string literal
     if isinstance(expression, ArrayLiteral | Call):
         return Dynamic(_intrinsic_argument(expression, resolve))
     if isinstance(expression, ObjectLiteral):
@@ -151,7 +154,8 @@ def _intrinsic_argument(expression: Expression, resolve: Resolve, *, placeholder
         text = json.dumps(_constant(expression), separators=(",", ":"), ensure_ascii=False)
         return f"States.StringToJson({intrinsic_string(text)})"
     if isinstance(expression, Call):
-        return _call(expression, resolve)
+        length = literal_length(expression)
+        return intrinsic_scalar(length) if length is not None else _call(expression, resolve)
     raise CannotTranslate(NO_ASL_COUNTERPART, "operators cannot be arguments of ASL intrinsic functions")
 
 

@@ -21,19 +21,30 @@ NO_LOCAL_ANSWER_ERROR = StatesError.RUNTIME.value
 """The error of a task no resolver answers."""
 
 
-class ResolverChain:
-    """Asks each resolver in order; the first answer wins. Always answers (never None)."""
+class FirstAnswer:
+    """Asks each resolver in order; the first answer wins, None when none knows the task."""
 
     def __init__(self, resolvers: Iterable[TaskResolver]) -> None:
         self._resolvers = tuple(resolvers)
 
-    def resolve(self, invocation: InvokeTask) -> TaskOutcome:
-        """The first resolver's answer, or a States.Runtime failure when none knows the task."""
+    def resolve(self, invocation: InvokeTask) -> TaskOutcome | None:
         for resolver in self._resolvers:
             outcome = resolver.resolve(invocation)
             if outcome is not None:
                 return outcome
-        return TaskThrew(NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(invocation))
+        return None
+
+
+class ResolverChain:
+    """Asks each resolver in order; the first answer wins. Always answers (never None)."""
+
+    def __init__(self, resolvers: Iterable[TaskResolver]) -> None:
+        self._first = FirstAnswer(resolvers)
+
+    def resolve(self, invocation: InvokeTask) -> TaskOutcome:
+        """The first resolver's answer, or a States.Runtime failure when none knows the task."""
+        outcome = self._first.resolve(invocation)
+        return outcome if outcome is not None else TaskThrew(NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(invocation))
 
 
 def no_local_answer_cause(invocation: InvokeTask) -> str:
