@@ -97,3 +97,25 @@ def test_validation_accepts_variable_paths_where_values_are_read_but_not_as_resu
     with pytest.raises(InvalidDefinitionError) as raised:
         load_state_machine(states(A={"Type": "Pass", "ResultPath": "$answer", "End": True}))
     assert [d.pointer for d in raised.value.diagnostics] == ["/States/A/ResultPath"]
+
+
+def test_one_assign_block_may_store_at_most_256_kib() -> None:
+    definition = states(A={"Type": "Pass", "Assign": {"big.$": "$.text", "more.$": "$.text"}, "End": True})
+    result = run(definition, {"text": "x" * 140_000})
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert "more than the 262144 bytes one state may assign" in (result.cause or "")
+
+
+def test_the_variables_of_an_execution_may_store_at_most_10_mib() -> None:
+    # 42 states each store a new 250,000-byte variable: the 42nd crosses 10 MiB (10,485,760 bytes).
+    names = [f"S{i}" for i in range(42)]
+    definition = states(**{name: {"Type": "Pass", "Assign": {f"v{i}.$": "$.text"},
+                                  **({"Next": names[i + 1]} if i + 1 < len(names) else {"End": True})}
+                           for i, name in enumerate(names)})
+    result = run(definition, {"text": "x" * 250_000})
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert "'S41'" in (result.cause or "") and "more than the 10485760 bytes an execution may store" in (
+        result.cause or "")
+    assert run(states(**{name: state for name, state in list(definition["States"].items())[:41]} | {
+        "S40": {"Type": "Pass", "Assign": {"v40.$": "$.text"}, "End": True}}), {"text": "x" * 250_000}
+    ).status == "SUCCEEDED"

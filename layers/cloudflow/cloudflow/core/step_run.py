@@ -133,7 +133,7 @@ class StepRun:
         else:
             template = self.compiled(assign, "Assign", lambda: compile_template(assign))
             values = render(template, self.scope(frame, data))
-        check_assigned_size(values)
+        check_assigned_size(values, frame.variables)
         return values
 
     def leave(self, frame: Frame, state: Any, output: Any, next_state: str | None = None,
