@@ -433,7 +433,8 @@ def test_functions_have_least_privilege_policies() -> None:
     ]
     statements = [statement for policy in step if "Statement" in policy for statement in _statements(policy)]
     by_action = {action: statement for statement in statements for action in _as_list(statement["Action"])}
-    assert set(by_action) == {"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "iam:PassRole"}
+    assert set(by_action) == {"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "iam:PassRole",
+                              "lambda:InvokeFunction"}
     for action in ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"):
         resource = by_action[action]["Resource"]["Fn::Sub"]
         assert resource == (
@@ -442,6 +443,9 @@ def test_functions_have_least_privilege_policies() -> None:
     pass_role = by_action["iam:PassRole"]
     assert pass_role["Resource"] == {"Fn::GetAtt": ["SchedulerRole", "Arn"]}
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    # Task functions: only those whose name matches the TaskFunctionNames pattern, with their versions.
+    function = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${TaskFunctionNames}"
+    assert by_action["lambda:InvokeFunction"]["Resource"] == [{"Fn::Sub": function}, {"Fn::Sub": f"{function}:*"}]
 
 
 def test_every_function_outputs_its_arn_name_role_and_log_group() -> None:

@@ -8,14 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short-form tags (!Ref, !GetAtt, !Sub ...) as plain values."""
-
-
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+from cloudflow.sam_template import parse_template
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class StackResources:
 
 def template_properties(template: Path, logical_id: str) -> dict[str, Any]:
     """The Properties of one resource of a SAM template."""
-    document = yaml.load(template.read_text(), Loader=_CfnLoader)
+    document = parse_template(template.read_text())
     properties: dict[str, Any] = document["Resources"][logical_id].get("Properties") or {}
     return properties
 

@@ -33,17 +33,11 @@ from cloudflow.errors import InvalidInputError
 from cloudflow.integrations.lambda_outcome import LambdaResponse, LambdaServiceError
 from cloudflow.integrations.lambda_request import LambdaRequest
 from cloudflow.local.lambda_arns import lambda_function_name
+from cloudflow.sam_template import parse_template
 
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _DEFAULT_MEMORY_MB = 128
 _TASK_ROOT = "/var/task"
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short-form tags (!Ref, !Sub, ...) as None: only literal values are used."""
-
-
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,7 @@ class TemplateFunctions:
         """The Python functions of `template`; InvalidInputError naming the resource when one is unusable."""
         path = Path(template)
         try:
-            document = yaml.load(path.read_text(), Loader=_CfnLoader)
+            document = parse_template(path.read_text())
         except (OSError, yaml.YAMLError) as problem:
             raise InvalidInputError(str(template), f"cannot be read as a SAM template: {problem}") from problem
         if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
