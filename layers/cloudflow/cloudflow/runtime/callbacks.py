@@ -13,8 +13,8 @@ from cloudflow.core.events import TaskFailed, TaskHeartbeat, TaskSucceeded
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.errors import TaskDoesNotExistError, TaskTimedOutError
 from cloudflow.runtime.codec import event_to_dict
-from cloudflow.runtime.dispatcher import send
 from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.tokens import TaskTokenParts, decode_token
 

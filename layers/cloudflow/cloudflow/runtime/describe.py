@@ -39,6 +39,8 @@ def describe_execution(rt: Runtime, arn: str) -> dict[str, Any]:
         out["error"] = snapshot.error
     if snapshot.cause is not None:
         out["cause"] = snapshot.cause
+    if attrs.get("parent_execution_arn"):  # started by a states:startExecution task of that execution
+        out["parentExecutionArn"] = attrs["parent_execution_arn"]
     if attrs.get("max_transitions") is not None:
         out["maxTransitions"] = int(attrs["max_transitions"])
     return out

@@ -16,8 +16,10 @@ from cloudflow.core.commands import (
 from cloudflow.core.events import StopRequested
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.runtime import fan_out
+from cloudflow.runtime.child_flows import answer_parent
 from cloudflow.runtime.codec import event_to_dict
-from cloudflow.runtime.messages import WorkMessage, encode_message
+from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
 from cloudflow.runtime.timers import cancel_wake_up, schedule_wake_up
@@ -40,16 +42,11 @@ def dispatch(rt: Runtime, context: StepContext, commands: list[Any]) -> None:
             outgoing.extend(stop_units(rt, context.execution_id, f"{command.join_id}."))
         elif isinstance(command, CompleteExecution):
             outgoing.extend(stop_units(rt, context.execution_id, f"{context.unit}/"))
+            answer_parent(rt, context.record)  # a child flow's parent task waiting with .sync
         elif isinstance(command, InvokeTask):
-            pass  # a callback task: its worker answers with the token (integrations come with issue 4)
+            pass  # a callback task: whoever holds the token answers it (SendTaskSuccess/Failure)
         rt.crash_point("mid-dispatch")
     send(rt, outgoing)
-
-
-def send(rt: Runtime, messages: list[WorkMessage]) -> None:
-    """Put messages on the step queue, each in its unit's group."""
-    if messages:
-        rt.queue.send([(m.group, m.key, encode_message(m, rt.codec)) for m in messages])
 
 
 def stop_units(rt: Runtime, execution_id: str, prefix: str, error: str | None = None,

@@ -16,10 +16,10 @@ from cloudflow.core.snapshot import ExecutionInfo, ExecutionStatus, new_snapshot
 from cloudflow.errors import ConflictError, ExecutionAlreadyExistsError, InvalidInputError
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.codec import event_to_dict
-from cloudflow.runtime.dispatcher import send
 from cloudflow.runtime.flows import mock_config_for, publish_flow, publish_mock_config, resolve_version
 from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, execution_id, state_machine_arn
 from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.tokens import token_prefix
 
@@ -36,6 +36,16 @@ class StartRequest:
     max_transitions: int | None = None
     test_case: str | None = None  # the mock-config test case answering this execution's tasks
     mock_config: Any = None  # a Step Functions Local mock config sent with the start (else the runtime's)
+    parent: ParentLink | None = None  # started by a states:startExecution task of another execution
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """The task of another execution that started this one, and how it waits for it."""
+
+    execution_arn: str
+    token: str
+    pattern: str  # request-response | sync | sync:2 | callback
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,9 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
         "transitions": 0,
         "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
     }
+    if request.parent is not None:
+        attrs.update(parent_execution_arn=request.parent.execution_arn, parent_token=request.parent.token,
+                     parent_pattern=request.parent.pattern)
     record = UnitRecord(execution, ROOT_UNIT, 1, ExecutionStatus.RUNNING.value,
                         rt.codec.encode_snapshot(snapshot, f"units/{execution}/{ROOT_UNIT}/1"), attrs=attrs)
     try:

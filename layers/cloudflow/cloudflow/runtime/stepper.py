@@ -24,6 +24,7 @@ from cloudflow.errors import ConflictError
 from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
 from cloudflow.local.task_outcome import TaskResolver, TaskReturned, TaskThrew
 from cloudflow.ports import HistoryPage, UnitRecord
+from cloudflow.runtime.child_flows import ChildFlowResolver
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
 from cloudflow.runtime.flows import machine_for, mock_config_for
@@ -154,6 +155,7 @@ def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
             known, test_case, numbering=lambda task: rt.store.mock_invocation(execution, task.state_name, task.token)))
     if rt.tasks is not None:
         resolvers.append(rt.tasks)
+    resolvers.append(ChildFlowResolver(rt, context.execution_id))
     return resolvers
 
 

@@ -6,9 +6,9 @@ from cloudflow.core.events import StopRequested
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.errors import ExecutionDoesNotExistError
 from cloudflow.runtime.codec import event_to_dict
-from cloudflow.runtime.dispatcher import send
 from cloudflow.runtime.identity import ROOT_UNIT, execution_from_arn
 from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 
 
