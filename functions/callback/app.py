@@ -2,6 +2,8 @@
 
 Direct / API body: ``{"action": "success"|"failure"|"heartbeat", "taskToken", "output"?, "error"?,
 "cause"?}``; answers ``{}``, or ``{"error": "InvalidToken"|"TaskDoesNotExist"|"TaskTimedOut", ...}``.
+``{"action": "listPending", "executionArn"}`` answers ``{"pendingTasks": [...]}``: the callback tasks the
+execution waits on, with their tokens and timeouts.
 """
 
 from typing import Any
@@ -11,15 +13,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from cloudflow.adapters.wiring import shared_runtime
 from cloudflow.runtime.callbacks import send_task_failure, send_task_heartbeat, send_task_success
-from cloudflow.runtime.requests import TaskAnswerRequest, serve
+from cloudflow.runtime.pending_tasks import pending_tasks
+from cloudflow.runtime.requests import PendingTasksRequest, TaskAnswerRequest, serve
 
 logger = Logger()
 tracer = Tracer()
 
 
 def _answer(payload: Any) -> dict[str, Any]:
-    request = TaskAnswerRequest.model_validate(payload)
     runtime = shared_runtime()
+    if isinstance(payload, dict) and payload.get("action") == "listPending":
+        listing = PendingTasksRequest.model_validate(payload)
+        return {"pendingTasks": pending_tasks(runtime, listing.execution_arn)}
+    request = TaskAnswerRequest.model_validate(payload)
     if request.action == "success":
         send_task_success(runtime, request.task_token, request.output)
     elif request.action == "failure":

@@ -358,6 +358,21 @@ def test_callback_heartbeat_and_success(rig: Rig) -> None:
     assert json.loads(described["output"])["approval"] == success["output"]
 
 
+def test_callback_list_pending(rig: Rig) -> None:
+    rig.park_at_approval()
+    listing = rig.invoke("callback", sample("callback_list_pending.json"))
+    assert "pendingTasks" in listing, listing
+    (pending,) = listing["pendingTasks"]
+    assert pending["taskToken"] == sample("callback_success.json")["taskToken"]
+    assert pending["unit"] == "r" and pending["resource"].endswith(".waitForTaskToken")
+    assert pending["timeoutDate"] > pending["scheduledDate"]
+    assert rig.invoke("callback", sample("callback_success.json")) == {}
+    rig.deliver_steps()
+    assert rig.invoke("callback", sample("callback_list_pending.json")) == {"pendingTasks": []}
+    unknown = {**sample("callback_list_pending.json"), "executionArn": ARN.replace("order-1042", "order-0")}
+    assert rig.invoke("callback", unknown)["error"] == "ExecutionDoesNotExist"
+
+
 def test_callback_bad_tokens(rig: Rig) -> None:
     rig.park_at_approval()
     malformed = {**sample("callback_success.json"), "taskToken": "not-a-task-token"}

@@ -136,6 +136,7 @@ GLOBAL_ENVIRONMENT = {
     "CLOUDFLOW_PAYLOAD_BUCKET": {"Ref": "PayloadBucket"},
     "CLOUDFLOW_SCHEDULE_GROUP": {"Ref": "ScheduleGroup"},
     "CLOUDFLOW_HISTORY_RETENTION_DAYS": {"Ref": "HistoryRetentionDays"},
+    "CLOUDFLOW_CALLBACK_TIMEOUT_SECONDS": {"Ref": "CallbackTimeoutSeconds"},
     "CLOUDFLOW_EVENT_FLOW": {"Ref": "EventFlowName"},
 }
 

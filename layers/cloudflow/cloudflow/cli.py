@@ -68,6 +68,16 @@ def _local_functions(args: argparse.Namespace) -> list[Any]:
     return resolvers
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number of seconds, not {text!r}")
+    return value
+
+
 def _command_run(args: argparse.Namespace) -> int:
     from cloudflow.asl.loader import load_state_machine
     from cloudflow.local.runner import execution_info, run_to_end
@@ -83,7 +93,9 @@ def _command_run(args: argparse.Namespace) -> int:
     if args.durable:
         result = _run_durable(args, flow_name, name, execution_input, start_ms, seed)
     else:
-        result = run_to_end(machine, execution_info(flow_name, name, execution_input, start_ms), resolver, seed=seed)
+        info = execution_info(flow_name, name, execution_input, start_ms,
+                              callback_timeout_seconds=args.callback_timeout)
+        result = run_to_end(machine, info, resolver, seed=seed)
     if args.json:
         print(json.dumps(result.to_dict(with_history=args.history), ensure_ascii=False))
     else:
@@ -103,7 +115,8 @@ def _run_durable(args: argparse.Namespace, flow: str, name: str, execution_input
     if args.state_machine_name is None and mock_config is not None and len(mock_config.test_cases) == 1:
         flow = next(iter(mock_config.test_cases))  # the flow is named as the mock config names it
     return run_durable(_read_text(args.definition, "DEFINITION"), flow, name, execution_input, start_ms, seed,
-                       tasks=tasks, mock_config=mock_config, test_case=args.test_case)
+                       tasks=tasks, mock_config=mock_config, test_case=args.test_case,
+                       callback_timeout_seconds=args.callback_timeout)
 
 
 def _print_summary(result: Any, with_history: bool) -> None:
@@ -171,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--state-machine-name", help="state machine in the mock config (and the flow's name)")
     run.add_argument("--test-case", help="test case in the mock config")
     run.add_argument("--tasks", help="Python file binding resource ARNs to local functions")
+    run.add_argument("--callback-timeout", metavar="SECONDS", type=_positive_int,
+                     help="fail callback tasks without TimeoutSeconds after this (default: wait forever)")
     run.add_argument("--functions", metavar="TEMPLATE",
                      help="SAM template whose Python functions answer Lambda tasks (run in process)")
     run.add_argument("--name", help="execution name (default: a UUID)")

@@ -20,6 +20,7 @@ _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "loc
 def run_durable(
     definition: str, flow: str, name: str, execution_input: Any, start_ms: int, seed: str,
     tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, test_case: str | None = None,
+    callback_timeout_seconds: int | None = None,
 ) -> RunResult:
     """Start the flow on a fresh local stack, pump it to its end, and describe how it ended."""
     import boto3
@@ -33,7 +34,8 @@ def run_durable(
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines on a terminal
     with mock_aws():
         local = LocalRuntime(boto3.session.Session(), VirtualClock(start_ms), SeededSecrets(seed), tasks=tasks,
-                             mock_config=mock_config, project=_project())
+                             mock_config=mock_config, project=_project(),
+                             callback_timeout_seconds=callback_timeout_seconds)
         request: dict[str, Any] = {"flow": flow, "definition": definition, "name": name, "input": execution_input}
         if test_case:
             request["testCase"] = test_case

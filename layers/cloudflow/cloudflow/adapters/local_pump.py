@@ -93,6 +93,7 @@ class LocalRuntime:
         self, session: Any, clock: VirtualClock, secrets: SecretSource, project: Path | None = None,
         tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, region: str = "us-east-1",
         stack: str = "cloudflow-local", fault: Any = None, duplicate_deliveries: bool = False,
+        callback_timeout_seconds: int | None = None,
     ) -> None:
         self.project = project or find_project()
         # At-least-once made visible: every step batch, timer message and schedule is delivered twice.
@@ -112,7 +113,8 @@ class LocalRuntime:
                                            self.resources.schedule_group, timer_arn,
                                            f"arn:aws:iam::{ACCOUNT}:role/{stack}-scheduler"),
             payloads=S3PayloadStore(session.client("s3", region_name=region), self.resources.bucket),
-            clock=clock, secrets=secrets, settings=Settings(region=region, account=ACCOUNT, queue_delays=False),
+            clock=clock, secrets=secrets, settings=Settings(region=region, account=ACCOUNT, queue_delays=False,
+                                                              callback_timeout_seconds=callback_timeout_seconds),
             tasks=tasks, mock_config=mock_config, fault=fault,
         )
         for key, value in {**LOCAL_FUNCTION_ENV, **self.resources.environment()}.items():

@@ -32,6 +32,7 @@ def runtime_from_env(
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
     mock_path = env.get("CLOUDFLOW_MOCK_CONFIG")
     retention_days = int(env.get("CLOUDFLOW_HISTORY_RETENTION_DAYS", "90"))
+    callback_timeout = int(env.get("CLOUDFLOW_CALLBACK_TIMEOUT_SECONDS") or "0") or None
     return Runtime(
         store=DynamoDbExecutionStore(session.client("dynamodb", region_name=region), env["CLOUDFLOW_TABLE"],
                                      retention_days),
@@ -46,7 +47,7 @@ def runtime_from_env(
         secrets=secrets or SystemSecrets(),
         settings=settings or Settings(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
-            history_retention_days=retention_days,
+            history_retention_days=retention_days, callback_timeout_seconds=callback_timeout,
         ),
         # Lambda tasks invoke the functions they name; executions started with a mock test case are
         # answered from the mock config first.

@@ -92,6 +92,8 @@ class PendingTask(BaseModel):
     resource: str
     heartbeat_seconds: int | None = None
     heartbeat_timer: str | None = None
+    scheduled_ms: int | None = None  # when the task was invoked
+    timeout_seconds: int | None = None
 
 
 class Timer(BaseModel):
@@ -114,6 +116,9 @@ class ExecutionInfo(BaseModel):
     start_time_ms: int
     input: Any
     redrive_count: int = 0
+    # A callback task (`.waitForTaskToken`, activities) without TimeoutSeconds times out after this many
+    # seconds rather than Step Functions' near-infinite default, so a lost token never hangs a flow unseen.
+    callback_timeout_seconds: int | None = None
 
 
 class ExecutionSnapshot(BaseModel):

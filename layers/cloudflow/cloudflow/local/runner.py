@@ -52,9 +52,9 @@ class RunResult:
 
 def execution_info(
     flow_name: str, execution_name: str, execution_input: Any, start_ms: int,
-    region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT,
+    region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT, callback_timeout_seconds: int | None = None,
 ) -> ExecutionInfo:
-    """Identity of a local execution, in Step Functions' ARN shapes."""
+    """Identity of a local execution, in Step Functions' ARN shapes (and its default callback timeout)."""
     prefix = f"arn:aws:states:{region}:{account}"
     return ExecutionInfo(
         execution_arn=f"{prefix}:execution:{flow_name}:{execution_name}",
@@ -64,6 +64,7 @@ def execution_info(
         role_arn=f"arn:aws:iam::{account}:role/CloudFlowLocalRole",
         start_time_ms=start_ms,
         input=execution_input,
+        callback_timeout_seconds=callback_timeout_seconds,
     )
 
 

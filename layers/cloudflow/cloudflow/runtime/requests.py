@@ -72,6 +72,13 @@ class TaskAnswerRequest(_Request):
         return _json_value(value, "output")
 
 
+class PendingTasksRequest(_Request):
+    """The callback tasks an execution waits on (CloudFlow's own call; Step Functions has none)."""
+
+    action: Literal["listPending"]
+    execution_arn: str = Field(alias="executionArn")
+
+
 class StopExecutionRequest(_Request):
     """StopExecution."""
 

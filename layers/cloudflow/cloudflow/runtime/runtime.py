@@ -25,6 +25,8 @@ class Settings:
     # False in the local runtime: its pump holds timer messages until their (virtual) due time.
     queue_delays: bool = True
     role_arn: str = ""
+    # Callback tasks without TimeoutSeconds time out after this (None: never, as in Step Functions).
+    callback_timeout_seconds: int | None = None
 
 
 @dataclass

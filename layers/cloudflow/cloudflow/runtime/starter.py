@@ -99,7 +99,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
         execution_arn=execution_arn(settings, execution), name=name,
         state_machine_arn=state_machine_arn(settings, request.flow), state_machine_name=request.flow,
         role_arn=settings.role_arn or f"arn:aws:iam::{settings.account}:role/CloudFlowExecutionRole",
-        start_time_ms=now, input=request.input,
+        start_time_ms=now, input=request.input, callback_timeout_seconds=settings.callback_timeout_seconds,
     )
     snapshot = new_snapshot(info, rt.secrets.new_seed(), remote_children=True, max_transitions=request.max_transitions)
     snapshot.token_prefix = token_prefix(execution, ROOT_UNIT)

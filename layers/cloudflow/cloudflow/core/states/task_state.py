@@ -52,10 +52,13 @@ def invoke(run: StepRun, frame: Frame, state: TaskState, token: str | None = Non
     saved = frame.task_request
     assert saved is not None
     parameters, timeout, heartbeat = saved["parameters"], saved["timeout"], saved["heartbeat"]
+    if timeout is None and resource.pattern == "callback":
+        timeout = run.snapshot.info.callback_timeout_seconds
     frame.token = token
     frame.phase = FramePhase.BLOCKED
     run.snapshot.tasks[token] = PendingTask(
-        frame_id=frame.id, state_name=frame.state_name, resource=state.resource, heartbeat_seconds=heartbeat
+        frame_id=frame.id, state_name=frame.state_name, resource=state.resource, heartbeat_seconds=heartbeat,
+        scheduled_ms=run.now_ms, timeout_seconds=timeout,
     )
     run.record(frame, f"{resource.history_prefix}Scheduled", _scheduled_details(run, resource, parameters,
                                                                                  timeout, heartbeat))
