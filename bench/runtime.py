@@ -156,7 +156,8 @@ def engine_cases() -> list[Case]:
 
 def example_cases() -> list[Case]:
     cases = []
-    for folder in sorted(p for p in EXAMPLES.iterdir() if (p / "flow.json").is_file()):
+    for folder in sorted(p for p in EXAMPLES.iterdir() if (p / "flow.json").is_file()
+                         and (p / "mock-config.json").is_file()):
         definition = json.loads((folder / "flow.json").read_text())
         execution_input = json.loads((folder / "input.json").read_text())
         config = folder / "mock-config.json"

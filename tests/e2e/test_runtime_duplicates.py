@@ -113,13 +113,16 @@ def test_every_callback_sent_twice_is_applied_once(local_runtime: Any, duplicate
     start_ms = lr.clock.now_ms()
     arn = start(lr, APPROVE_THEN_SHIP, {"order": 7})
     lr.pump()
-    (approve,) = workers.by_state["Approve"]
+    # The worker is called after the step commits, from its dispatch; a redelivered message repeats the
+    # dispatch (it may be repairing a crash), so a duplicate may hand the worker the same token again.
+    assert len(workers.by_state["Approve"]) == (2 if duplicate_deliveries else 1)
+    (approve,) = set(workers.by_state["Approve"])
 
     # Twice at once: both are accepted (the task still exists); the step queue keeps one answer.
     assert send_callback(lr, "success", approve, output={"by": "ann"}) == {}
     assert send_callback(lr, "success", approve, output={"by": "bob"}) == {}
     lr.pump()
-    (pack,), (label,) = workers.by_state["Pack"], workers.by_state["Label"]
+    (pack,), (label,) = set(workers.by_state["Pack"]), set(workers.by_state["Label"])
 
     # Twice in a row: the second answer finds the task gone, whatever it says.
     for token, output in ((pack, {"box": 3}), (label, {"tracking": "TR-1"})):
@@ -140,4 +143,5 @@ def test_every_callback_sent_twice_is_applied_once(local_runtime: Any, duplicate
     assert event_ids_strictly_increase(history)
     assert [e["type"] for e in history].count("TaskSucceeded") == 1  # Approve, once
     assert workers.by_state.keys() == {"Approve", "Pack", "Label"}
-    assert len(workers.tokens) == 3  # no task was invoked twice
+    # Without duplicates no task is invoked twice; with them a repeated dispatch may call a worker again.
+    assert len(set(workers.tokens)) == 3 and len(workers.tokens) == (6 if duplicate_deliveries else 3)

@@ -90,7 +90,8 @@ def example(name: str) -> Example:
 def example_cases() -> list[tuple[str, str]]:
     """(example, test case) for every test case of every example's mock config, ASL and CloudFlow formats."""
     cases = []
-    for folder in sorted(p for p in EXAMPLES.iterdir() if _flow_file(p) is not None):
+    # Examples driven by a worker of their own (activity-worker) have no mock config: their tests run them.
+    for folder in sorted(p for p in EXAMPLES.iterdir() if _flow_file(p) and (p / "mock-config.json").is_file()):
         config = json.loads((folder / "mock-config.json").read_text())
         cases += [(folder.name, case) for case in config["StateMachines"][folder.name]["TestCases"]]
     return cases

@@ -22,6 +22,7 @@ from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
+from cloudflow.runtime.task_answers import carry_out_waiting_task
 from cloudflow.runtime.timers import cancel_wake_up, schedule_wake_up
 
 
@@ -44,7 +45,7 @@ def dispatch(rt: Runtime, context: StepContext, commands: list[Any]) -> None:
             outgoing.extend(stop_units(rt, context.execution_id, f"{context.unit}/"))
             answer_parent(rt, context.record)  # a child flow's parent task waiting with .sync
         elif isinstance(command, InvokeTask):
-            pass  # a callback task: whoever holds the token answers it (SendTaskSuccess/Failure)
+            carry_out_waiting_task(rt, context.execution_id, command)  # the step committed: call the integration
         rt.crash_point("mid-dispatch")
     send(rt, outgoing)
 

@@ -17,21 +17,19 @@ from typing import Any
 
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.engine import advance
-from cloudflow.core.events import ChildrenFinished, ChildStarted, TaskFailed, TaskSucceeded, WakeUpDue
+from cloudflow.core.events import ChildrenFinished, ChildStarted, WakeUpDue
 from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
-from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
-from cloudflow.local.task_outcome import TaskResolver, TaskReturned, TaskThrew
 from cloudflow.ports import HistoryPage, UnitRecord
-from cloudflow.runtime.child_flows import ChildFlowResolver
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
-from cloudflow.runtime.flows import machine_for, mock_config_for
+from cloudflow.runtime.flows import machine_for
 from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
+from cloudflow.runtime.task_answers import answer_event, first_outcome, integration_resolvers, mock_resolver, waits
 from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, arm
 from cloudflow.runtime.tokens import token_prefix
 
@@ -144,30 +142,21 @@ def _absorb(context: StepContext, decision: Any) -> None:
     context.transitions += decision.transitions
 
 
-def _resolvers(rt: Runtime, context: StepContext) -> list[TaskResolver]:
-    resolvers: list[TaskResolver] = []
-    test_case = context.record.attrs.get("test_case")
-    config = mock_config_for(rt, context.flow, context.record.attrs.get("mock_config")) if test_case else None
-    if test_case and config is not None:
-        known = context.flow if context.flow in config.test_cases else None  # else its only machine
-        execution = context.execution_id
-        resolvers.append(config.resolver(
-            known, test_case, numbering=lambda task: rt.store.mock_invocation(execution, task.state_name, task.token)))
-    if rt.tasks is not None:
-        resolvers.append(rt.tasks)
-    resolvers.append(ChildFlowResolver(rt, context.execution_id))
-    return resolvers
-
-
 def _answer_tasks_in_step(rt: Runtime, context: StepContext) -> None:
-    """Request-response tasks return into the same step (no write, no message in between)."""
+    """Request-response tasks return into the same step (no write, no message in between); tasks that wait
+    are carried out from the dispatch, after the commit (see task_answers), unless a mock answers them."""
     answers: deque[Any] = deque()
     kept: list[Any] = []
-    resolvers = _resolvers(rt, context)
+    mock = mock_resolver(rt, context.flow, context.record)
+    in_step = [mock] if mock is not None else []
+    integrations = integration_resolvers(rt, context.execution_id)
 
     def sort(commands: list[Any]) -> None:
         for command in commands:
-            answer = _answer(resolvers, command) if isinstance(command, InvokeTask) else None
+            answer = None
+            if isinstance(command, InvokeTask):
+                outcome = first_outcome(in_step if waits(command) else in_step + integrations, command)
+                answer = answer_event(outcome, command) if outcome is not None or not waits(command) else None
             if answer is None:
                 kept.append(command)
             else:
@@ -181,17 +170,6 @@ def _answer_tasks_in_step(rt: Runtime, context: StepContext) -> None:
         context.transitions += decision.transitions
         sort(decision.commands)
     context.commands = kept
-
-
-def _answer(resolvers: list[TaskResolver], command: InvokeTask) -> Any:
-    outcome = next((o for o in (r.resolve(command) for r in resolvers) if o is not None), None)
-    if isinstance(outcome, TaskReturned):
-        return TaskSucceeded(command.token, outcome.output)
-    if isinstance(outcome, TaskThrew):
-        return TaskFailed(command.token, outcome.error, outcome.cause)
-    if outcome is None and command.pattern != "callback":
-        return TaskFailed(command.token, NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(command))
-    return None  # a callback task: it waits for SendTask* with its token
 
 
 def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:

@@ -1,0 +1,79 @@
+"""Who answers a task, and when.
+
+Request-response tasks are answered inside the step that invoked them: the answer goes straight back
+into the engine, with no write or message in between.
+
+Tasks that wait (`.waitForTaskToken`, `.sync`, activities) are carried out only after the step has
+committed, from its dispatch: the worker, the child flow or the activity poller may answer at once, and
+the answer must find the task already stored. (Step Functions, too, records the task before calling
+the integration.) A redelivered message that repairs a crash dispatches again, so such an integration
+is called at least once, as in Step Functions. Their answers travel like SendTaskSuccess/Failure.
+
+A mock config's answers are no real call: they are applied in the step, for every pattern.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudflow.core.commands import InvokeTask
+from cloudflow.core.events import TaskFailed, TaskSucceeded
+from cloudflow.errors import TaskDoesNotExistError, TaskTimedOutError
+from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
+from cloudflow.local.task_outcome import TaskOutcome, TaskResolver, TaskReturned, TaskThrew
+from cloudflow.ports import UnitRecord
+from cloudflow.runtime.callbacks import send_task_failure, send_task_success
+from cloudflow.runtime.child_flows import ChildFlowResolver
+from cloudflow.runtime.flows import mock_config_for
+from cloudflow.runtime.runtime import Runtime
+
+
+def waits(command: InvokeTask) -> bool:
+    """Whether the task waits for an answer from outside (and so is carried out after the commit)."""
+    return command.pattern != "request-response"
+
+
+def mock_resolver(rt: Runtime, flow: str, record: UnitRecord) -> TaskResolver | None:
+    """The mock config's answers for an execution started with a test case, else None."""
+    test_case = record.attrs.get("test_case")
+    config = mock_config_for(rt, flow, record.attrs.get("mock_config")) if test_case else None
+    if not test_case or config is None:
+        return None
+    known = flow if flow in config.test_cases else None  # else its only machine
+    execution = record.execution_id
+    return config.resolver(known, test_case,
+                           numbering=lambda task: rt.store.mock_invocation(execution, task.state_name, task.token))
+
+
+def integration_resolvers(rt: Runtime, execution_id: str) -> list[TaskResolver]:
+    """The real integrations: the runtime's task resolver (Lambda, AWS, HTTP, ...), then child flows."""
+    resolvers: list[TaskResolver] = [rt.tasks] if rt.tasks is not None else []
+    resolvers.append(ChildFlowResolver(rt, execution_id))
+    return resolvers
+
+
+def first_outcome(resolvers: list[TaskResolver], command: InvokeTask) -> TaskOutcome | None:
+    return next((o for o in (r.resolve(command) for r in resolvers) if o is not None), None)
+
+
+def answer_event(outcome: TaskOutcome | None, command: InvokeTask) -> Any:
+    """The engine event for a task's outcome in the step; None while it waits."""
+    if isinstance(outcome, TaskReturned):
+        return TaskSucceeded(command.token, outcome.output)
+    if isinstance(outcome, TaskThrew):
+        return TaskFailed(command.token, outcome.error, outcome.cause)
+    if outcome is None and command.pattern != "callback":
+        return TaskFailed(command.token, NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(command))
+    return None  # a callback task: it waits for SendTask* with its token
+
+
+def carry_out_waiting_task(rt: Runtime, execution_id: str, command: InvokeTask) -> None:
+    """Call the integration of a task that waits, after its step committed; queue an immediate answer."""
+    event = answer_event(first_outcome(integration_resolvers(rt, execution_id), command), command)
+    try:
+        if isinstance(event, TaskSucceeded):
+            send_task_success(rt, command.token, event.output)
+        elif isinstance(event, TaskFailed):
+            send_task_failure(rt, command.token, event.error, event.cause)
+    except (TaskDoesNotExistError, TaskTimedOutError):
+        pass  # a repeated dispatch after the task was answered: nothing waits for this answer any more
