@@ -149,6 +149,17 @@ def test_a_callback_task_hands_the_function_its_token_and_waits_for_send_task_su
     assert (run.status, run.output) == ("SUCCEEDED", {"approved": True})
 
 
+@pytest.mark.parametrize("duplicate_deliveries", [False, True])
+def test_a_callback_answered_before_the_invoke_returns_is_applied(local_runtime: Any,
+                                                                   duplicate_deliveries: bool) -> None:
+    lr = local_runtime(tasks=LambdaTaskResolver(TemplateFunctions.from_template(TEMPLATE)),
+                       duplicate_deliveries=duplicate_deliveries)
+    flow = _flow(("Wait", {"Type": "Task", "Resource": CALLBACK,
+                           "Parameters": {"FunctionName": "answer-at-once", "Payload": {"token.$": "$$.Task.Token"}}}))
+    run = run_on_runtime(lr, flow, {})
+    assert (run.status, run.output) == ("SUCCEEDED", {"answered": "at once"})
+
+
 def test_the_durable_runtime_ends_as_the_pure_engine_does(local_runtime: Any) -> None:
     flow = _flow(("Echo", _invoke("echo", {"n": 1}, ResultSelector={"event.$": "$.Payload.event"})),
                  ("Reject", _invoke("reject", {}, Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Done"}])))
