@@ -9,12 +9,11 @@ from typing import Any
 import boto3
 
 from cloudflow.adapters.dynamodb_store import DynamoDbExecutionStore
-from cloudflow.adapters.lambda_invoker import Boto3LambdaInvoker
 from cloudflow.adapters.s3_payloads import S3PayloadStore
 from cloudflow.adapters.scheduler_timers import EventBridgeScheduler
 from cloudflow.adapters.sqs_queue import SqsWorkQueue
 from cloudflow.adapters.system import SystemClock, SystemSecrets
-from cloudflow.integrations.lambda_resolver import LambdaTaskResolver
+from cloudflow.adapters.task_integrations import aws_task_integrations
 from cloudflow.local.mock_config import MockConfig
 from cloudflow.ports import Clock, SecretSource
 from cloudflow.runtime.runtime import Runtime, Settings
@@ -49,9 +48,9 @@ def runtime_from_env(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
             history_retention_days=retention_days, callback_timeout_seconds=callback_timeout,
         ),
-        # Lambda tasks invoke the functions they name; executions started with a mock test case are
+        # Tasks call Lambda, HTTP endpoints and AWS APIs; executions started with a mock test case are
         # answered from the mock config first.
-        tasks=LambdaTaskResolver(Boto3LambdaInvoker(session.client("lambda", region_name=region))),
+        tasks=aws_task_integrations(session, region),
         mock_config=MockConfig.from_file(mock_path) if mock_path else None,
     )
 
