@@ -122,6 +122,7 @@ FUNCTIONS = {  # logical id -> code directory under functions/
     "CallbackFunction": "callback",
     "TimerFunction": "timer",
     "StopFunction": "stop",
+    "ActivitiesFunction": "activities",
 }
 
 GLOBAL_ENVIRONMENT = {
@@ -431,11 +432,16 @@ def test_functions_have_least_privilege_policies() -> None:
         {"SQSSendMessagePolicy": step_queue},
         {"SQSSendMessagePolicy": timer_queue},
         {"S3CrudPolicy": bucket},
+        # The user's own policy for aws-sdk and optimized tasks, when TaskPolicyArn is set.
+        {"Fn::If": ["HasTaskPolicy", {"Ref": "TaskPolicyArn"}, {"Ref": "AWS::NoValue"}]},
     ]
     statements = [statement for policy in step if "Statement" in policy for statement in _statements(policy)]
     by_action = {action: statement for statement in statements for action in _as_list(statement["Action"])}
     assert set(by_action) == {"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "iam:PassRole",
-                              "lambda:InvokeFunction"}
+                              "lambda:InvokeFunction", "events:DescribeConnection", "secretsmanager:GetSecretValue"}
+    # HTTP tasks read EventBridge connections and the secrets EventBridge keeps for them, nothing else.
+    assert by_action["secretsmanager:GetSecretValue"]["Resource"] == {"Fn::Sub": (
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:events!connection/*")}
     for action in ("scheduler:CreateSchedule", "scheduler:DeleteSchedule"):
         resource = by_action[action]["Resource"]["Fn::Sub"]
         assert resource == (

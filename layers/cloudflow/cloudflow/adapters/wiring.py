@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 
+from cloudflow.activities.dispatch import ActivityTaskResolver
+from cloudflow.adapters.dynamodb_activities import ambient_activities
 from cloudflow.adapters.dynamodb_store import DynamoDbExecutionStore
 from cloudflow.adapters.s3_payloads import S3PayloadStore
 from cloudflow.adapters.scheduler_timers import EventBridgeScheduler
@@ -48,9 +50,9 @@ def runtime_from_env(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
             history_retention_days=retention_days, callback_timeout_seconds=callback_timeout,
         ),
-        # Tasks call Lambda, HTTP endpoints and AWS APIs; executions started with a mock test case are
-        # answered from the mock config first.
-        tasks=aws_task_integrations(session, region),
+        # Tasks call Lambda, HTTP endpoints and AWS APIs, or queue for activity workers; executions started
+        # with a mock test case are answered from the mock config first.
+        tasks=aws_task_integrations(session, region, ActivityTaskResolver(ambient_activities)),
         mock_config=MockConfig.from_file(mock_path) if mock_path else None,
     )
 
