@@ -64,6 +64,13 @@ def test_sync_waits_for_the_child_and_returns_its_description(runtime_with: Any,
     assert view["StopDate"] - view["StartDate"] == 600_000  # the child's 10-minute Wait
     child = describe_execution(lr.runtime, view["ExecutionArn"])
     assert child["parentExecutionArn"] == run.arn
+    # The parent's history names the child it waited for, from the moment it started it.
+    types = [e["type"] for e in run.history()]
+    assert types[types.index("TaskStarted"):types.index("TaskSucceeded") + 1] == [
+        "TaskStarted", "TaskSubmitted", "TaskSucceeded"]
+    submitted = next(e for e in run.history() if e["type"] == "TaskSubmitted")["taskSubmittedEventDetails"]
+    assert (submitted["resourceType"], submitted["resource"]) == ("states", "startExecution" + suffix)
+    assert json.loads(submitted["output"]) == {"ExecutionArn": view["ExecutionArn"], "StartDate": view["StartDate"]}
 
 
 def test_a_failed_child_fails_the_sync_task_with_states_task_failed(runtime_with: Any) -> None:
@@ -120,8 +127,10 @@ def test_duplicate_deliveries_start_one_child_and_give_the_same_result(runtime_w
     for duplicate in (False, True):
         lr = runtime_with(WAITS_THEN_DOUBLES, duplicate_deliveries=duplicate)
         run = run_on_runtime(lr, _parent(START + ".sync:2"), {"n": 5})
-        results.append((run.status, run.output["Output"], run.output["ExecutionArn"], run.transitions))
+        types = [e["type"] for e in run.history()]
+        results.append((run.status, run.output["Output"], run.output["ExecutionArn"], run.transitions, types))
     assert results[0] == results[1]
+    assert results[0][-1].count("TaskSubmitted") == 1
 
 
 def test_a_parent_that_stops_waiting_ignores_the_child_ending_later(runtime_with: Any) -> None:

@@ -22,6 +22,7 @@ from cloudflow.core.events import (
     StopRequested,
     TaskFailed,
     TaskHeartbeat,
+    TaskSubmitted,
     TaskSucceeded,
     WakeUpDue,
 )
@@ -32,6 +33,7 @@ from cloudflow.core.states.join import child_failed, children_finished, join_id_
 from cloudflow.core.states.task_state import invoke, task_failed, task_succeeded
 from cloudflow.core.states.wait_state import finish_wait
 from cloudflow.core.step_run import StepRun
+from cloudflow.core.task_resource import parse_resource
 
 ROOT_FRAME_ID = "r"
 
@@ -62,6 +64,8 @@ def _apply(run: StepRun, event: Event) -> bool:
         return _apply_task_answer(run, event.token, lambda frame, state: task_failed(run, frame, state, failure))
     if isinstance(event, TaskHeartbeat):
         return _apply_heartbeat(run, event.token)
+    if isinstance(event, TaskSubmitted):
+        return _apply_submitted(run, event.token, event.output)
     if isinstance(event, WakeUpDue):
         return _apply_wake_up(run, event.timer_id)
     if isinstance(event, StopRequested):
@@ -135,6 +139,20 @@ def _apply_task_answer(run: StepRun, token: str, answer: Any) -> bool:
     frame, state = found
     answer(frame, state)
     run.runnable.append(frame.id)
+    return True
+
+
+def _apply_submitted(run: StepRun, token: str, output: Any) -> bool:
+    """Record that the integration accepted the task (once); the task keeps waiting for its answer."""
+    found = _task_frame(run, token)
+    pending = run.snapshot.tasks.get(token)
+    if found is None or pending is None or pending.submitted:
+        return False
+    frame, state = found
+    pending.submitted = True
+    resource = parse_resource(state.resource)
+    run.record(frame, "TaskSubmitted", {"resourceType": resource.service, "resource": resource.action,
+                                        "output": to_json_text(output), "outputDetails": {"truncated": False}})
     return True
 
 

@@ -36,6 +36,16 @@ class TaskHeartbeat:
 
 
 @dataclass(frozen=True)
+class TaskSubmitted:
+    """The integration behind `token` accepted the task (e.g. started a child flow); the answer comes later.
+
+    `output` is what the integration answered (recorded in history, as Step Functions' TaskSubmitted)."""
+
+    token: str
+    output: Any = None
+
+
+@dataclass(frozen=True)
 class WakeUpDue:
     """A timer set by a ScheduleWakeUp command is due."""
 
@@ -79,6 +89,6 @@ class ChildFailed:
 
 
 Event = (
-    ExecutionStarted | TaskSucceeded | TaskFailed | TaskHeartbeat | WakeUpDue | StopRequested
+    ExecutionStarted | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskSubmitted | WakeUpDue | StopRequested
     | ChildStarted | ChildrenFinished | ChildFailed
 )

@@ -94,6 +94,7 @@ class PendingTask(BaseModel):
     heartbeat_timer: str | None = None
     scheduled_ms: int | None = None  # when the task was invoked
     timeout_seconds: int | None = None
+    submitted: bool = False  # its TaskSubmitted was recorded
 
 
 class Timer(BaseModel):

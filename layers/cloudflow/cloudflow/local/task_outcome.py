@@ -28,7 +28,15 @@ class NoAnswer:
     """Nobody answers (a callback that never comes): only a timeout can end the task."""
 
 
-TaskOutcome = TaskReturned | TaskThrew | NoAnswer
+@dataclass(frozen=True)
+class TaskAccepted:
+    """The integration accepted the task and answers later (e.g. a started child flow); `output` is what it
+    said on accepting, recorded as the task's TaskSubmitted event."""
+
+    output: Any
+
+
+TaskOutcome = TaskReturned | TaskThrew | NoAnswer | TaskAccepted
 
 
 class TaskResolver(Protocol):

@@ -31,7 +31,7 @@ from cloudflow.errors import (
     TaskDoesNotExistError,
     TaskTimedOutError,
 )
-from cloudflow.local.task_outcome import NoAnswer, TaskOutcome, TaskReturned, TaskThrew
+from cloudflow.local.task_outcome import TaskAccepted, TaskOutcome, TaskReturned, TaskThrew
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.callbacks import send_task_failure, send_task_success
 from cloudflow.runtime.describe import describe_execution
@@ -73,9 +73,9 @@ class ChildFlowResolver:
         except (StateMachineDoesNotExistError, ExecutionAlreadyExistsError, InvalidInputError) as failure:
             error = next(name for kind, name in _SERVICE_ERRORS if isinstance(failure, kind))
             return TaskThrew(error, str(failure))
-        if pattern == "request-response":
-            return TaskReturned({"ExecutionArn": result.execution_arn, "StartDate": result.start_ms})
-        return NoAnswer()
+        started = {"ExecutionArn": result.execution_arn, "StartDate": result.start_ms}
+        # .sync and .waitForTaskToken: the parent's history shows the child it waits for (TaskSubmitted).
+        return TaskReturned(started) if pattern == "request-response" else TaskAccepted(started)
 
     def _request(self, invocation: InvokeTask, pattern: str) -> StartRequest:
         parameters = invocation.parameters

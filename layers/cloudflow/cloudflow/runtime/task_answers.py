@@ -17,15 +17,19 @@ from __future__ import annotations
 from typing import Any
 
 from cloudflow.core.commands import InvokeTask
-from cloudflow.core.events import TaskFailed, TaskSucceeded
+from cloudflow.core.events import TaskFailed, TaskSubmitted, TaskSucceeded
 from cloudflow.errors import TaskDoesNotExistError, TaskTimedOutError
 from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
-from cloudflow.local.task_outcome import TaskOutcome, TaskResolver, TaskReturned, TaskThrew
+from cloudflow.local.task_outcome import TaskAccepted, TaskOutcome, TaskResolver, TaskReturned, TaskThrew
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.callbacks import send_task_failure, send_task_success
 from cloudflow.runtime.child_flows import ChildFlowResolver
+from cloudflow.runtime.codec import event_to_dict
 from cloudflow.runtime.flows import mock_config_for
+from cloudflow.runtime.messages import WorkMessage
+from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.tokens import decode_token
 
 
 def waits(command: InvokeTask) -> bool:
@@ -69,7 +73,14 @@ def answer_event(outcome: TaskOutcome | None, command: InvokeTask) -> Any:
 
 def carry_out_waiting_task(rt: Runtime, execution_id: str, command: InvokeTask) -> None:
     """Call the integration of a task that waits, after its step committed; queue an immediate answer."""
-    event = answer_event(first_outcome(integration_resolvers(rt, execution_id), command), command)
+    outcome = first_outcome(integration_resolvers(rt, execution_id), command)
+    if isinstance(outcome, TaskAccepted):
+        parts = decode_token(command.token)
+        send(rt, [WorkMessage(execution_id=parts.execution_id, unit=parts.unit, kind="event",
+                              key=f"submitted:{command.token}",
+                              event=event_to_dict(TaskSubmitted(command.token, outcome.output)))])
+        return
+    event = answer_event(outcome, command)
     try:
         if isinstance(event, TaskSucceeded):
             send_task_success(rt, command.token, event.output)
