@@ -236,3 +236,59 @@ def test_retry_applies_to_service_error_names(aws: Any, local_runtime: Any) -> N
     run = _run(local_runtime, aws, flow)
     assert (run.status, run.described["error"]) == ("FAILED", "SQS.QueueDoesNotExistException")
     assert [event["type"] for event in run.history()].count("TaskFailed") == 3
+
+
+def _subscribed_queue(aws: Any, name: str) -> tuple[str, str]:
+    """A queue (url, arn) that receives what is published to a new topic; returns (queue url, topic arn)."""
+    sqs, sns = aws.client("sqs"), aws.client("sns")
+    queue = sqs.create_queue(QueueName=f"{name}-queue")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = sns.create_topic(Name=f"{name}-topic")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    return queue, topic
+
+
+def test_publish_with_a_task_token_waits_and_a_failure_answer_is_caught(aws: Any, local_runtime: Any) -> None:
+    queue, topic = _subscribed_queue(aws, "cloudflow-sdk-review")
+    lr = local_runtime(tasks=AwsSdkTaskResolver(aws))
+    flow = _flow(("Review", _task(f"{STATES}sns:publish.waitForTaskToken", {
+        "TopicArn": topic, "Message": {"token.$": "$$.Task.Token"}},
+        Catch=[{"ErrorEquals": ["Review.Rejected"], "ResultPath": "$.rejected", "Next": "Done"}])),
+        Done={"Type": "Succeed"})
+    run = run_on_runtime(lr, flow, {})
+    assert run.status == "RUNNING"
+    [message] = _messages(aws, queue)
+    token = json.loads(message["Body"])["token"]
+    assert send_callback(lr, "failure", token, error="Review.Rejected", cause="too expensive") == {}
+    lr.pump()
+    run.refresh()
+    assert run.output["rejected"] == {"Error": "Review.Rejected", "Cause": "too expensive"}
+    # Late: the task is gone; every further answer says so.
+    assert send_callback(lr, "success", token, output="{}")["error"] == "TaskTimedOut"
+
+
+def test_put_events_with_a_task_token_reaches_a_rule_target_and_waits(aws: Any, local_runtime: Any) -> None:
+    sqs, events = aws.client("sqs"), aws.client("events")
+    queue = sqs.create_queue(QueueName="cloudflow-sdk-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="to-queue", EventPattern=json.dumps({"source": ["cloudflow.test"]}))
+    events.put_targets(Rule="to-queue", Targets=[{"Id": "q", "Arn": queue_arn}])
+    lr = local_runtime(tasks=AwsSdkTaskResolver(aws))
+    flow = _flow(("Announce", _task(f"{STATES}events:putEvents.waitForTaskToken", {"Entries": [{
+        "Source": "cloudflow.test", "DetailType": "NeedsWork", "Detail": {"token.$": "$$.Task.Token"}}]})))
+    run = run_on_runtime(lr, flow, {})
+    assert run.status == "RUNNING"
+    [message] = _messages(aws, queue)
+    token = json.loads(message["Body"])["detail"]["token"]
+    assert send_callback(lr, "success", token, output=json.dumps({"worked": True})) == {}
+    lr.pump()
+    run.refresh()
+    assert (run.status, run.output) == ("SUCCEEDED", {"worked": True})
+
+
+def test_a_callback_that_never_comes_times_out(aws: Any, local_runtime: Any) -> None:
+    queue = aws.client("sqs").create_queue(QueueName="cloudflow-sdk-silent")["QueueUrl"]
+    flow = _flow(("Ask", _task(f"{STATES}sqs:sendMessage.waitForTaskToken", {
+        "QueueUrl": queue, "MessageBody": {"token.$": "$$.Task.Token"}}, TimeoutSeconds=300)))
+    run = _run(local_runtime, aws, flow)
+    assert (run.status, run.described["error"]) == ("FAILED", "States.Timeout")
