@@ -119,6 +119,33 @@ def _run_durable(args: argparse.Namespace, flow: str, name: str, execution_input
                        callback_timeout_seconds=args.callback_timeout)
 
 
+def _command_local(args: argparse.Namespace) -> int:
+    """Serve the local stack until interrupted."""
+    import threading
+
+    import boto3
+    from moto import mock_aws
+
+    from cloudflow.adapters.local_aws import prepare_local_environment
+    from cloudflow.adapters.local_stack import open_local_stack, serve_in_background
+
+    local = _local_functions(args)
+    prepare_local_environment()
+    with mock_aws():
+        stack = open_local_stack(boto3.session.Session(), local_tasks=local, fast_forward=args.fast_forward)
+        server, stop = serve_in_background(stack, args.host, args.port)
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        print(f"CloudFlow local stack on http://{host}:{port}  (API; OpenAPI at /openapi.json). Ctrl-C stops it.",
+              flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+    return EXIT_OK
+
+
 def _print_summary(result: Any, with_history: bool) -> None:
     print(f"Execution  {result.execution_arn}")
     print(f"Status     {result.status}")
@@ -203,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("definition", metavar="FILE", help="CloudFlow (SpecVersion v1) or FDL definition")
     convert.add_argument("--to", choices=["asl"], default="asl", help="target format (default: asl)")
     convert.set_defaults(handler=_command_convert)
+    local = sub.add_parser("local", help="serve the API on 127.0.0.1 over the runtime on in-process moto")
+    local.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    local.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks one)")
+    local.add_argument("--functions", metavar="TEMPLATE",
+                       help="SAM template whose Python functions answer Lambda tasks (run in process)")
+    local.add_argument("--tasks", help="Python file binding resource ARNs to local functions")
+    local.add_argument("--fast-forward", action="store_true",
+                       help="when idle, jump the clock to the next wake-up (Waits and retries end at once)")
+    local.set_defaults(handler=_command_local)
     return parser
 
 

@@ -5,16 +5,14 @@ S3) on in-process moto, pumped on a virtual clock. The same answer as the pure e
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from cloudflow.adapters.local_aws import prepare_local_environment
 from cloudflow.local.mock_config import MockConfig
 from cloudflow.local.runner import RunResult
 from cloudflow.local.task_outcome import TaskResolver
 from cloudflow.local.virtual_clock import SeededSecrets, VirtualClock
-
-_FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 
 
 def run_durable(
@@ -29,9 +27,7 @@ def run_durable(
     from cloudflow.adapters.local_pump import LocalRuntime
     from cloudflow.runtime.describe import describe_execution, execution_history
 
-    for key, value in _FAKE_CREDENTIALS.items():  # moto needs some; never real ones
-        os.environ.setdefault(key, value)
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no EMF lines on a terminal
+    prepare_local_environment()
     with mock_aws():
         local = LocalRuntime(boto3.session.Session(), VirtualClock(start_ms), SeededSecrets(seed), tasks=tasks,
                              mock_config=mock_config, project=_project(),

@@ -138,13 +138,22 @@ class LocalRuntime:
         """Deliver messages and fire wake-ups until nothing is left that could ever happen."""
         report = PumpReport()
         for _ in range(max_rounds):
-            if self._deliver_steps(report) or self._collect_timers() or self._fire_due(report):
+            if self.deliver_ready(report):
                 continue
-            upcoming = self._next_due()
+            upcoming = self.next_due()
             if upcoming is None:
                 return report
             self.clock.advance_to(upcoming)
         raise RuntimeError(f"the pump was still busy after {max_rounds} rounds")
+
+    def deliver_ready(self, report: PumpReport) -> bool:
+        """One round without moving the clock: deliver step messages, take in timer messages, fire what
+        is due now. True when anything happened."""
+        return self._deliver_steps(report) or self._collect_timers() or self._fire_due(report)
+
+    def next_due(self) -> int | None:
+        """When the next held timer message or schedule is due (epoch ms), None when none is."""
+        return self._next_due()
 
     def _deliver_steps(self, report: PumpReport) -> bool:
         answer = self._sqs.receive_message(QueueUrl=self.resources.step_queue_url, MaxNumberOfMessages=10,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 
 class VirtualClock:
@@ -18,6 +19,22 @@ class VirtualClock:
     def advance_to(self, when_ms: int) -> None:
         """Move to `when_ms` (never backwards)."""
         self._now = max(self._now, when_ms)
+
+
+class PacedClock(VirtualClock):
+    """Virtual time that runs with a wall clock and can jump ahead: the local stack's clock. Callbacks and
+    task timeouts keep their real pace, and a Wait can still be skipped (advance_to)."""
+
+    def __init__(self, wall_ms: Callable[[], int]) -> None:
+        super().__init__(wall_ms())
+        self._wall = wall_ms
+        self._skipped = 0
+
+    def now_ms(self) -> int:
+        return self._wall() + self._skipped
+
+    def advance_to(self, when_ms: int) -> None:
+        self._skipped += max(0, when_ms - self.now_ms())
 
 
 class SeededSecrets:
