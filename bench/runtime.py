@@ -130,6 +130,10 @@ EXPECTED = {
     ("order", "InvalidOrder"): ("FAILED", "Order.Invalid"),
     ("map-items", "HappyPath"): ("SUCCEEDED", None),
     ("map-items", "UnknownSku"): ("FAILED", "Order.CannotPrice"),
+    ("invoice-jsonata", "HappyPath"): ("SUCCEEDED", None),
+    ("invoice-jsonata", "LargeInvoiceApproved"): ("SUCCEEDED", None),
+    ("invoice-jsonata", "LargeInvoiceRejected"): ("FAILED", "Invoice.NotApproved"),
+    ("invoice-jsonata", "Overdue"): ("FAILED", "Invoice.Overdue"),
 }
 
 
