@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit conformance bench bench-runtime
+.PHONY: demo test lint typecheck unit conformance bench bench-runtime browser
 
 $(BIN)/cloudflow: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ lint: $(BIN)/cloudflow
 unit: $(BIN)/cloudflow
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
-test: lint unit
+# The console's browser tests drive Debian's Chromium (Playwright never downloads one).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: browser lint unit
 
 bench: $(BIN)/cloudflow
 	$(BIN)/python bench/engine.py

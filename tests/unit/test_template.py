@@ -123,6 +123,7 @@ FUNCTIONS = {  # logical id -> code directory under functions/
     "TimerFunction": "timer",
     "StopFunction": "stop",
     "ActivitiesFunction": "activities",
+    "ApiFunction": "api",
 }
 
 GLOBAL_ENVIRONMENT = {
@@ -422,6 +423,11 @@ def test_functions_have_least_privilege_policies() -> None:
         ],
         "TimerFunction": [{"SQSSendMessagePolicy": step_queue}, {"SQSSendMessagePolicy": timer_queue}],
         "StopFunction": [{"DynamoDBReadPolicy": table}, {"SQSSendMessagePolicy": step_queue}],
+        "ApiFunction": [
+            {"DynamoDBCrudPolicy": table},
+            {"SQSSendMessagePolicy": step_queue},
+            {"S3CrudPolicy": bucket},
+        ],
     }
     for function, policies in expected.items():
         assert resources[function]["Properties"]["Policies"] == policies, function

@@ -151,6 +151,13 @@ class ExecutionStore(Protocol):
         """The version an alias points at."""
         ...
 
+    def register_flow(self, name: str, now_ms: int, must_be_new: bool) -> bool:
+        """Add the flow to the catalog, or only touch its update time when it is there already.
+
+        Returns False (and changes nothing) when `must_be_new` and the flow is in the catalog.
+        """
+        ...
+
     def mock_invocation(self, execution_id: str, state_name: str, token: str) -> int:
         """The number of a mocked task invocation: 0, 1, ... per state per execution, fixed per token."""
         ...
@@ -224,4 +231,86 @@ class PayloadStore(Protocol):
 
     def get(self, key: str) -> bytes:
         """The data under `key`."""
+        ...
+
+
+@dataclass(frozen=True)
+class FlowRecord:
+    """A flow in the catalog the management API keeps (name, when it was created and last updated)."""
+
+    name: str
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A numbered, immutable version of a flow (PublishStateMachineVersion): `version` is its content id."""
+
+    flow: str
+    number: int
+    version: str
+    created_ms: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExecutionSummary:
+    """One execution as ListExecutions shows it, read from the ByFlow index."""
+
+    flow: str
+    name: str
+    status: str
+    start_ms: int
+    stop_ms: int | None = None
+
+
+class ManagementStore(Protocol):
+    """What the management API needs beside ExecutionStore: the flow catalog, published versions,
+    aliases, executions by flow and history a page at a time. Listings return `(items, more)`: `more`
+    says whether another page follows the last item; the caller continues after that item."""
+
+    def get_flow_record(self, name: str) -> FlowRecord | None:
+        """The flow's catalog entry."""
+        ...
+
+    def list_flows(self, after: str | None, limit: int) -> tuple[list[FlowRecord], bool]:
+        """Catalog entries in name order, after the flow named `after`."""
+        ...
+
+    def delete_flow(self, name: str) -> None:
+        """Remove the flow's catalog entry, aliases (LATEST included) and published versions.
+
+        The content-addressed versions stay: executions still running pin them.
+        """
+        ...
+
+    def list_flow_aliases(self, name: str) -> dict[str, str]:
+        """Every alias of the flow (LATEST included) and the version it points at."""
+        ...
+
+    def publish_version(self, name: str, version: str, now_ms: int, description: str = "") -> PublishedVersion:
+        """Number `version` as the flow's next published version; the newest one when it is that version already."""
+        ...
+
+    def get_published_version(self, name: str, number: int) -> PublishedVersion | None:
+        """A published version by its number."""
+        ...
+
+    def list_published_versions(self, name: str, before: int | None, limit: int) -> tuple[list[PublishedVersion], bool]:
+        """Published versions, newest first, older than number `before`."""
+        ...
+
+    def list_executions(
+        self, flow: str, status: str | None, started_from_ms: int | None, started_before_ms: int | None,
+        after: tuple[int, str] | None, limit: int,
+    ) -> tuple[list[ExecutionSummary], bool]:
+        """The flow's executions, newest first (`start_ms` in [from, before)), continuing after
+        `(start_ms, name)` of the last one listed; `status` filters."""
+        ...
+
+    def history_pages_from(self, execution_id: str, unit: str, event_id: int, reverse: bool,
+                           limit: int) -> list[HistoryPage]:
+        """At most `limit` of the unit's history pages, starting with the one holding event `event_id`
+        (or the last page before it), in event order or, `reverse`, backwards."""
         ...

@@ -7,6 +7,9 @@
                        sk R#<join>#<index>               a child's result (and its last history page)
                        sk I#<join>#<index>               a child input waiting for a MaxConcurrency slot
     pk FLOW#<name>     sk V#<version>                    an immutable flow version
+                       sk A#<alias>                      an alias (LATEST, ...): the version it points at
+                       sk P#<number>                     a published (numbered) version: its content version
+    pk FLOWS           sk F#<name>                       the management API's flow catalog entry
 
 Counting a child is one conditional update of its shard (`attribute_not_exists(c<i>)`), so a
 duplicate report never counts twice and the shard item stays under 1 KB; the shard that fills up
@@ -23,9 +26,19 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from cloudflow.errors import ConflictError
-from cloudflow.ports import Blob, HistoryPage, JoinCount, JoinRecord, UnitRecord
+from cloudflow.ports import (
+    Blob,
+    ExecutionSummary,
+    FlowRecord,
+    HistoryPage,
+    JoinCount,
+    JoinRecord,
+    PublishedVersion,
+    UnitRecord,
+)
 
 SHARD_SIZE = 100
+_FLOWS_PK = "FLOWS"  # the flow catalog: one partition, as small as the number of flows
 _SER = TypeSerializer()
 _DES = TypeDeserializer()
 _UNIT_FIELDS = {"pk", "sk", "version", "status", "snap", "snap_ref", "outbox", "outbox_ref", "outbox_key",
@@ -340,3 +353,161 @@ class DynamoDbExecutionStore:
             if old is None:  # older endpoints do not return the item: read it
                 old = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
             return False, dict(old)
+
+    # --- the management API: flow catalog, published versions, executions by flow, history pages ---
+
+    def _query_upto(self, kwargs: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        """Up to `count` items of a query (following its pages: a 1 MB page may hold fewer)."""
+        items: list[dict[str, Any]] = []
+        kwargs = {**kwargs, "Limit": count}
+        while len(items) < count:
+            page = self._db.query(**kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            kwargs["Limit"] = count - len(items)
+        return items[:count]
+
+    def register_flow(self, name: str, now_ms: int, must_be_new: bool) -> bool:
+        key = {"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}
+        if must_be_new:
+            try:
+                self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(pk)", Item={
+                    **key, "name": {"S": name}, "created_ms": {"N": str(now_ms)}, "updated_ms": {"N": str(now_ms)}})
+                return True
+            except ClientError as error:
+                if _conditional_failed(error):
+                    return False
+                raise
+        self._db.update_item(
+            TableName=self._table, Key=key,
+            UpdateExpression="SET #n = :n, created_ms = if_not_exists(created_ms, :t), updated_ms = :t",
+            ExpressionAttributeNames={"#n": "name"},
+            ExpressionAttributeValues={":n": {"S": name}, ":t": {"N": str(now_ms)}})
+        return True
+
+    @staticmethod
+    def _flow_record(item: dict[str, Any]) -> FlowRecord:
+        return FlowRecord(item["name"]["S"], int(item["created_ms"]["N"]), int(item["updated_ms"]["N"]))
+
+    def get_flow_record(self, name: str) -> FlowRecord | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
+            "pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}).get("Item")
+        return None if item is None else self._flow_record(item)
+
+    def list_flows(self, after: str | None, limit: int) -> tuple[list[FlowRecord], bool]:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "ConsistentRead": True,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :f)",
+            "ExpressionAttributeValues": {":pk": {"S": _FLOWS_PK}, ":f": {"S": "F#"}},
+        }
+        if after is not None:
+            kwargs["ExclusiveStartKey"] = {"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{after}"}}
+        items = self._query_upto(kwargs, limit + 1)  # one look-ahead says whether another page follows
+        return [self._flow_record(item) for item in items[:limit]], len(items) > limit
+
+    def list_flow_aliases(self, name: str) -> dict[str, str]:
+        return {item["sk"]["S"][2:]: item["version"]["S"] for item in self._query(f"FLOW#{name}", "A#")}
+
+    def delete_flow(self, name: str) -> None:
+        # The catalog entry goes first: a delete cut short leaves a flow that still exists (its LATEST alias),
+        # which a retry deletes, rather than a listed flow that does not.
+        keys = [{"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}]
+        keys.extend({"pk": item["pk"], "sk": item["sk"]}
+                    for prefix in ("A#", "P#") for item in self._query(f"FLOW#{name}", prefix, projection="pk, sk"))
+        for start in range(0, len(keys), 25):
+            pending: dict[str, Any] = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start:start + 25]]}
+            while pending:
+                pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+    @staticmethod
+    def _published(name: str, item: dict[str, Any]) -> PublishedVersion:
+        return PublishedVersion(name, int(item["sk"]["S"][2:]), item["version"]["S"], int(item["created_ms"]["N"]),
+                                item.get("description", {}).get("S", ""))
+
+    def _published_range(self, name: str, newest_first: bool, below: int | None, count: int) -> list[PublishedVersion]:
+        high = f"P#{below - 1:010d}" if below is not None else "P#9999999999"
+        if below is not None and below <= 1:
+            return []
+        items = self._query_upto({
+            "TableName": self._table, "ConsistentRead": True, "ScanIndexForward": not newest_first,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": {":pk": {"S": f"FLOW#{name}"}, ":lo": {"S": "P#0000000000"},
+                                          ":hi": {"S": high}},
+        }, count)
+        return [self._published(name, item) for item in items]
+
+    def publish_version(self, name: str, version: str, now_ms: int, description: str = "") -> PublishedVersion:
+        while True:
+            newest = self._published_range(name, True, None, 1)
+            if newest and newest[0].version == version:
+                return newest[0]  # nothing changed since the last publish: that version, as Step Functions does
+            number = newest[0].number + 1 if newest else 1
+            item = {"pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"P#{number:010d}"}, "version": {"S": version},
+                    "created_ms": {"N": str(now_ms)}}
+            if description:
+                item["description"] = {"S": description}
+            try:
+                self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+                return PublishedVersion(name, number, version, now_ms, description)
+            except ClientError as error:  # a concurrent publish took this number: look again
+                if not _conditional_failed(error):
+                    raise
+
+    def get_published_version(self, name: str, number: int) -> PublishedVersion | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
+            "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"P#{number:010d}"}}).get("Item")
+        return None if item is None else self._published(name, item)
+
+    def list_published_versions(self, name: str, before: int | None, limit: int) -> tuple[list[PublishedVersion], bool]:
+        found = self._published_range(name, True, before, limit + 1)
+        return found[:limit], len(found) > limit
+
+    def list_executions(
+        self, flow: str, status: str | None, started_from_ms: int | None, started_before_ms: int | None,
+        after: tuple[int, str] | None, limit: int,
+    ) -> tuple[list[ExecutionSummary], bool]:
+        low = f"{max(started_from_ms or 0, 0):013d}"
+        high = f"{started_before_ms - 1:013d}#~" if started_before_ms is not None else "9999999999999#~"
+        if started_before_ms is not None and (started_before_ms <= 0 or low > high):
+            return [], False
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "IndexName": "ByFlow", "ScanIndexForward": False,
+            "KeyConditionExpression": "gsi1pk = :f AND gsi1sk BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": {":f": {"S": f"FLOW#{flow}"}, ":lo": {"S": low}, ":hi": {"S": high}},
+        }
+        if status is not None:
+            kwargs["FilterExpression"] = "#s = :s"
+            kwargs["ExpressionAttributeNames"] = {"#s": "status"}
+            kwargs["ExpressionAttributeValues"][":s"] = {"S": status}
+        if after is not None:
+            start_ms, name = after
+            kwargs["ExclusiveStartKey"] = {
+                "gsi1pk": {"S": f"FLOW#{flow}"}, "gsi1sk": {"S": f"{start_ms:013d}#{name}"},
+                "pk": {"S": _pk(f"{flow}:{name}")}, "sk": {"S": "U#r"}}
+        items = self._query_upto(kwargs, limit + 1)
+        found = [ExecutionSummary(flow=flow, name=item["name"]["S"], status=item["status"]["S"],
+                                  start_ms=int(item["start_ms"]["N"]),
+                                  stop_ms=int(item["stop_ms"]["N"]) if "stop_ms" in item else None)
+                 for item in items[:limit]]
+        return found, len(items) > limit
+
+    def history_pages_from(self, execution_id: str, unit: str, event_id: int, reverse: bool,
+                           limit: int) -> list[HistoryPage]:
+        prefix = f"H#{unit}#"
+        first, last = f"{prefix}{0:010d}", f"{prefix}{max(event_id, 0):010d}"
+        base: dict[str, Any] = {
+            "TableName": self._table, "ConsistentRead": True,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+        }
+        values = {":pk": {"S": _pk(execution_id)}, ":lo": {"S": first}, ":hi": {"S": last}}
+        if reverse:  # from the page holding the event backwards: one descending query
+            items = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, limit)
+        else:
+            holding = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, 1)
+            start = holding[0]["sk"]["S"] if holding else first
+            items = self._query_upto({**base, "ExpressionAttributeValues": {
+                **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{9_999_999_999:010d}"}}}, limit)
+        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
+                            int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]

@@ -33,7 +33,7 @@ from cloudflow.ports import SecretSource
 from cloudflow.runtime.messages import decode_message
 from cloudflow.runtime.runtime import Runtime, Settings
 
-HANDLERS = ("start", "step", "callback", "timer", "stop", "activities")
+HANDLERS = ("start", "step", "callback", "timer", "stop", "activities", "api")
 MAX_RECEIVES = 5  # the template's maxReceiveCount: then the message would go to the dead-letter queue
 ACCOUNT = "123456789012"
 

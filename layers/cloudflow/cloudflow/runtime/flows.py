@@ -39,6 +39,7 @@ def publish_flow(rt: Runtime, name: str, definition: Any) -> str:
     version = _version_of(definition, text)
     rt.store.put_flow(name, version, text)
     rt.store.put_flow_alias(name, LATEST, version)
+    rt.store.register_flow(name, rt.clock.now_ms(), must_be_new=False)  # listed by the API however published
     rt.machines[(name, version)] = machine
     return version
 

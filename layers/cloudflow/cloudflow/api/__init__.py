@@ -1,0 +1,1 @@
+"""The management REST API (flows, executions, tasks, usage, validation) on Powertools Event Handler."""
