@@ -14,6 +14,7 @@ from cloudflow.core.timestamps import iso_from_ms
 from tests.e2e.api_client import (
     CALLBACK_FLOW,
     PASS_FLOW,
+    REPO,
     WAIT_FLOW,
     ApiClient,
     arn_path,
@@ -123,6 +124,22 @@ def test_max_transitions_is_passed_on(api: ApiClient) -> None:
     api.create_flow("hello")
     arn = api.start("hello", "capped", maxTransitions=5).body["executionArn"]
     assert api.get(f"/executions/{arn_path(arn)}").body["maxTransitions"] == 5
+
+
+def test_a_start_may_carry_a_mock_config_test_case(api: ApiClient) -> None:
+    example = REPO / "examples" / "order"
+    api.create_flow("order", json.loads((example / "flow.json").read_text()))
+    mock_config = json.loads((example / "mock-config.json").read_text())
+    body = {"flow": "order", "name": "declined", "input": json.loads((example / "input.json").read_text()),
+            "testCase": "CardDeclined", "mockConfig": mock_config}
+    started = api.post("/executions", body)
+    assert started.status == 200, started
+    api.lr.pump()
+    described = api.get(f"/executions/{arn_path(started.body['executionArn'])}").body
+    assert (described["status"], described["error"]) == ("FAILED", "Order.NotFulfilled")
+    unknown = api.post("/executions", {**body, "name": "other", "testCase": "NoSuchCase"})
+    assert (unknown.status, unknown.error()) == (400, "InvalidRequest"), unknown
+    assert "NoSuchCase" in unknown.body["message"]
 
 
 # --- start and wait -----------------------------------------------------------------------------------

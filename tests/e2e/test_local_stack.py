@@ -82,6 +82,12 @@ def test_the_api_answers_over_http_and_the_pump_runs_executions(fast: Http) -> N
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"a": 1})
 
 
+def test_a_synchronous_start_sees_its_execution_end(fast: Http) -> None:
+    assert fast.call("POST", "/flows", {"name": "napper", "definition": DAY_WAIT_FLOW})[0] == 201
+    status, ended = fast.call("POST", "/executions/sync", {"flow": "napper", "name": "s1", "waitSeconds": 5})
+    assert (status, ended["status"]) == (200, "SUCCEEDED"), ended
+
+
 def test_bad_requests_are_answered_with_step_functions_errors(fast: Http) -> None:
     unknown = quote("arn:aws:states:us-east-1:123456789012:execution:a:b", safe="")
     status, refused = fast.call("GET", f"/executions/{unknown}")

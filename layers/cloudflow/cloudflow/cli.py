@@ -1,4 +1,6 @@
-"""The `cloudflow` command: run a flow locally, validate a definition, convert a CloudFlow one to ASL.
+"""The `cloudflow` command: run a flow locally, validate a definition, convert a CloudFlow one to ASL;
+and, through the management API of a local or deployed stack, manage flows, executions, tasks and usage
+(`cloudflow flows|executions|tasks|usage`, see cloudflow.cli_api).
 
 Exit status: 0 when a run SUCCEEDED or a definition is valid; 1 for the other terminal statuses;
 2 for an invalid definition, input or option (with a message naming what is wrong, never a trace).
@@ -15,6 +17,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from cloudflow.cli_api import add_api_commands
+from cloudflow.cli_api.commands import add_target_options
 from cloudflow.errors import CloudFlowError, InvalidDefinitionError, InvalidInputError
 
 EXIT_OK, EXIT_NOT_SUCCEEDED, EXIT_INVALID = 0, 1, 2
@@ -162,6 +166,10 @@ def _print_summary(result: Any, with_history: bool) -> None:
 
 
 def _command_validate(args: argparse.Namespace) -> int:
+    if args.endpoint or args.stack_name:  # only when asked: the environment never turns a local check remote
+        from cloudflow.cli_api.flow_commands import validate_remotely
+
+        return validate_remotely(args)
     from cloudflow.asl.loader import load_state_machine
 
     try:
@@ -225,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a definition and list every problem")
     validate.add_argument("definition", metavar="FILE")
     validate.add_argument("--json", action="store_true")
+    add_target_options(validate)  # --endpoint / --stack-name: let that stack's API check it
     validate.set_defaults(handler=_command_validate)
     convert = sub.add_parser("convert", help="print the ASL equivalent of an Alibaba Cloud CloudFlow definition")
     convert.add_argument("definition", metavar="FILE", help="CloudFlow (SpecVersion v1) or FDL definition")
@@ -239,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--fast-forward", action="store_true",
                        help="when idle, jump the clock to the next wake-up (Waits and retries end at once)")
     local.set_defaults(handler=_command_local)
+    add_api_commands(sub)
     return parser
 
 

@@ -132,6 +132,10 @@ class LocalRuntime:
         install_runtime(self.runtime)  # several local runtimes may live in one process (tests)
         return self._handlers[name].lambda_handler(event, LocalLambdaContext(f"cloudflow-local-{name}"))
 
+    def handler_module(self, name: str) -> ModuleType:
+        """The loaded module of one handler (functions/<name>/app.py)."""
+        return self._handlers[name]
+
     # --- the pump ------------------------------------------------------------------------------
 
     def pump(self, max_rounds: int = 1_000_000) -> PumpReport:

@@ -24,6 +24,7 @@ from cloudflow.adapters.dynamodb_activities import ambient_activities
 from cloudflow.adapters.http_invoker import HttpTaskResolver
 from cloudflow.adapters.local_pump import LocalRuntime, PumpReport
 from cloudflow.adapters.system import SystemClock, SystemSecrets
+from cloudflow.adapters.waiting import wall_sleep
 from cloudflow.api.wsgi import ProxyWsgiApp
 from cloudflow.local.resolver_chain import FirstAnswer
 from cloudflow.local.task_outcome import TaskResolver
@@ -41,6 +42,17 @@ class LocalStack:
         self.lock = threading.Lock()
         self.report = PumpReport()
         self._work = threading.Event()
+        # A synchronous start waits for its execution; it must let the pump run meanwhile.
+        runtime.handler_module("api").services.sleep = self._sleep_unlocked
+
+    def _sleep_unlocked(self, seconds: float) -> None:
+        """Sleep inside an API call (which holds the lock) with the lock released, so the pump can run."""
+        self.lock.release()
+        try:
+            self._work.set()
+            wall_sleep(seconds)
+        finally:
+            self.lock.acquire()
 
     def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
         """The `api` handler's answer to an API Gateway proxy event (a 500 document if it raises)."""

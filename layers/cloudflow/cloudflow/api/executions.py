@@ -94,7 +94,8 @@ def start(rt: Runtime, body: StartRequest) -> StartResult:
     latest_version(rt, flow)  # a deleted flow starts nothing, not even a version it kept for running executions
     pinned = version_of(rt, flow, version, alias)
     return start_execution(rt, RuntimeStart(flow=flow, input=body.input, name=body.name, version=pinned,
-                                            max_transitions=body.max_transitions))
+                                            max_transitions=body.max_transitions, test_case=body.test_case,
+                                            mock_config=body.mock_config))
 
 
 def _ms(field: str, moment: datetime | None) -> int | None:

@@ -269,6 +269,10 @@ class StartRequest(Request):
     version: Annotated[str | int | None, Field(description="A content id, or a published version's number.")] = None
     alias: Name | None = None
     max_transitions: int | None = Field(None, ge=1, description="Fail the execution past this many transitions.")
+    test_case: Name | None = Field(None, description="Answer the execution's tasks from this test case of the "
+                                                     "mock config (Step Functions Local's MockConfigFile).")
+    mock_config: dict[str, JsonValue] | None = Field(None, description="The mock config for `testCase` (else "
+                                                                       "the stack's CLOUDFLOW_MOCK_CONFIG).")
 
 
 
