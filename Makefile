@@ -11,10 +11,10 @@ $(BIN)/cloudflow: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The demo runs through the durable runtime (handlers, DynamoDB, SQS, Scheduler, S3) on local moto.
+# The demo runs the order example through the local stack (the API over the handlers, DynamoDB, SQS,
+# Scheduler and S3 on in-process moto), prints how it ended and its console URL, and serves until Ctrl-C.
 demo: $(BIN)/cloudflow
-	$(BIN)/cloudflow run examples/order/flow.json --input @examples/order/input.json \
-		--mock-config examples/order/mock-config.json --test-case PaymentGatewaySlow --durable --history
+	$(BIN)/cloudflow demo
 
 lint: $(BIN)/cloudflow
 	$(BIN)/ruff check .

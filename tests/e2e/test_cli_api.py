@@ -52,6 +52,9 @@ class Ran:
         return json.loads(self.out)
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 @dataclass
 class Cli:
     """`cloudflow ... --endpoint <the local stack>`, its output captured."""
@@ -205,6 +208,18 @@ def test_start_sync_answers_the_ended_execution(cli: Cli, tmp_path: Path) -> Non
     assert "Status       SUCCEEDED" in ran.out and ran.err == "", ran
     answer = cli.ok("executions", "start-sync", "greeter", "--name", "s2", "--json").json()
     assert answer["status"] == "SUCCEEDED" and json.loads(answer["output"])["greeting"] == {"hello": "world"}
+
+
+def test_a_start_answered_by_a_mock_config_test_case(cli: Cli) -> None:
+    example = REPO / "examples" / "invoice-jsonata"
+    cli.ok("flows", "create", "invoices", "--definition", f"@{example / 'flow.json'}")
+    ran = cli("executions", "start", "invoices", "--name", "rejected", "--input", f"@{example / 'input.json'}",
+              "--mock-config", str(example / "mock-config.json"), "--test-case", "LargeInvoiceRejected", "--wait",
+              "--json")
+    assert ran.status == 1  # it ended, not SUCCEEDED
+    assert (ran.json()["status"], ran.json()["error"]) == ("FAILED", "Invoice.NotApproved")
+    alone = cli("executions", "start", "invoices", "--test-case", "LargeInvoiceRejected")
+    assert alone.status == 2 and "--test-case: and --mock-config go together" in alone.err
 
 
 def test_a_pending_callback_is_answered_and_another_execution_stopped(cli: Cli, tmp_path: Path) -> None:

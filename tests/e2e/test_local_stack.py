@@ -129,3 +129,24 @@ def test_the_cloudflow_local_command_serves_until_interrupted() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
+
+
+def test_the_demo_runs_the_order_example_through_the_stack_and_points_at_the_console() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "cloudflow.cli", "demo", "--port", "0"], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(6)]
+        report = dict(line.split(None, 1) for line in lines[1:] if line.strip())
+        assert report["Status"].startswith("SUCCEEDED"), lines
+        assert json.loads(report["Output"])["confirmation"]["messageId"]
+        console = report["Console"].strip()
+        base, fragment = console.split("/console#/executions/")
+        with urllib.request.urlopen(f"{base}/console", timeout=10) as page:
+            assert page.status == 200 and "text/html" in page.headers["Content-Type"]
+        described = Http(base).call("GET", f"/executions/{fragment}")[1]
+        assert (described["status"], described["executionArn"]) == ("SUCCEEDED", report["Execution"].strip())
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0

@@ -125,29 +125,21 @@ def _run_durable(args: argparse.Namespace, flow: str, name: str, execution_input
 
 def _command_local(args: argparse.Namespace) -> int:
     """Serve the local stack until interrupted."""
-    import threading
+    from cloudflow.adapters.local_stack import running_local_stack, wait_for_interrupt
 
-    import boto3
-    from moto import mock_aws
-
-    from cloudflow.adapters.local_aws import prepare_local_environment
-    from cloudflow.adapters.local_stack import open_local_stack, serve_in_background
-
-    local = _local_functions(args)
-    prepare_local_environment()
-    with mock_aws():
-        stack = open_local_stack(boto3.session.Session(), local_tasks=local, fast_forward=args.fast_forward)
-        server, stop = serve_in_background(stack, args.host, args.port)
-        host, port = str(server.server_address[0]), int(server.server_address[1])
-        print(f"CloudFlow local stack on http://{host}:{port}  (API; OpenAPI at /openapi.json). Ctrl-C stops it.",
-              flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop()
+    with running_local_stack(host=args.host, port=args.port, local_tasks=_local_functions(args),
+                             fast_forward=args.fast_forward) as base:
+        print(f"CloudFlow local stack on {base}  (API; OpenAPI at /openapi.json; console at /console). "
+              "Ctrl-C stops it.", flush=True)
+        wait_for_interrupt()
     return EXIT_OK
+
+
+def _command_demo(args: argparse.Namespace) -> int:
+    from cloudflow.adapters.local_pump import find_project
+    from cloudflow.cli_api.demo import run_demo
+
+    return run_demo(find_project(), args.port, keep_serving=not args.exit, out=sys.stdout)
 
 
 def _print_summary(result: Any, with_history: bool) -> None:
@@ -248,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--fast-forward", action="store_true",
                        help="when idle, jump the clock to the next wake-up (Waits and retries end at once)")
     local.set_defaults(handler=_command_local)
+    demo = sub.add_parser("demo", help="run the order example through the local stack and show where to see it")
+    demo.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765; 0 picks one)")
+    demo.add_argument("--exit", action="store_true", help="stop once the example ended instead of serving")
+    demo.set_defaults(handler=_command_demo)
     add_api_commands(sub)
     return parser
 

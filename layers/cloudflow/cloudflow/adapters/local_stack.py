@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -22,6 +23,7 @@ from cloudflow.activities.dispatch import ActivityTaskResolver
 from cloudflow.adapters.aws_sdk_invoker import AwsSdkTaskResolver
 from cloudflow.adapters.dynamodb_activities import ambient_activities
 from cloudflow.adapters.http_invoker import HttpTaskResolver
+from cloudflow.adapters.local_aws import prepare_local_environment
 from cloudflow.adapters.local_pump import LocalRuntime, PumpReport
 from cloudflow.adapters.system import SystemClock, SystemSecrets
 from cloudflow.adapters.waiting import wall_sleep
@@ -132,3 +134,27 @@ def open_local_stack(session: Any, project: Path | None = None, local_tasks: lis
                          ActivityTaskResolver(ambient_activities)])
     runtime = LocalRuntime(session, PacedClock(SystemClock().now_ms), SystemSecrets(), project=project, tasks=tasks)
     return LocalStack(runtime, fast_forward)
+
+
+@contextmanager
+def running_local_stack(project: Path | None = None, host: str = "127.0.0.1", port: int = 0,
+                        local_tasks: list[TaskResolver] | None = None, fast_forward: bool = False) -> Iterator[str]:
+    """A local stack on a fresh in-process moto, served in the background; yields its base URL."""
+    import boto3
+    from moto import mock_aws
+
+    prepare_local_environment()
+    with mock_aws():
+        stack = open_local_stack(boto3.session.Session(), project=project, local_tasks=local_tasks,
+                                 fast_forward=fast_forward)
+        server, stop = serve_in_background(stack, host, port)
+        try:
+            yield f"http://{server.server_address[0]!s}:{int(server.server_address[1])}"
+        finally:
+            stop()
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C (the local stack serves on its own threads meanwhile)."""
+    with suppress(KeyboardInterrupt):
+        threading.Event().wait()

@@ -7,6 +7,7 @@ until the execution ends; `start-sync` is one request the API holds open for up 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from cloudflow.cli_api.commands import EXIT_FAILED, EXIT_OK, Shown, Subparsers, 
 from cloudflow.cli_api.history import HISTORY_COLUMNS
 from cloudflow.cli_api.progress import Progress
 from cloudflow.cli_api.tables import Column, fields, table, when
+from cloudflow.errors import InvalidInputError
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 EXECUTION_COLUMNS = [Column.field("NAME", "name"), Column.field("STATUS", "status"),
@@ -68,9 +70,13 @@ def wait_for_end(client: ApiClient, arn: str, progress: Progress, timeout: float
 def _start_body(args: argparse.Namespace) -> dict[str, Any]:
     body: dict[str, Any] = {"stateMachineArn" if args.flow.startswith("arn:") else "flow": args.flow}
     # No --input starts with {}, as Step Functions and `cloudflow run` do (the API alone would start with null).
+    if (args.mock_config is None) != (args.test_case is None):
+        raise InvalidInputError("--test-case", "and --mock-config go together")
     optional = {"name": args.name, "version": args.version, "alias": args.alias,
                 "maxTransitions": args.max_transitions,
-                "input": json_text(args.input, "--input") if args.input is not None else "{}"}
+                "input": json_text(args.input, "--input") if args.input is not None else "{}",
+                "testCase": args.test_case,
+                "mockConfig": json.loads(json_text(args.mock_config, "--mock-config")) if args.mock_config else None}
     body.update({key: value for key, value in optional.items() if value is not None})
     return body
 
@@ -145,6 +151,9 @@ def _start_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", help="start this published version (number) or content id")
     parser.add_argument("--alias", help="start the version this alias points at")
     parser.add_argument("--max-transitions", type=int, metavar="N", help="fail the execution past N transitions")
+    parser.add_argument("--mock-config", metavar="FILE", type=lambda path: f"@{path}",
+                        help="a Step Functions Local mock config answering the tasks (with --test-case)")
+    parser.add_argument("--test-case", metavar="NAME", help="the mock config's test case to answer from")
 
 
 
