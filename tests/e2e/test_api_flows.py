@@ -292,9 +292,15 @@ def test_openapi_document_sample(api: ApiClient) -> None:
             ("GET", "/executions/{arn}"), ("POST", "/executions/{arn}/stop"), ("GET", "/executions/{arn}/history"),
             ("GET", "/executions/{arn}/pending-tasks"), ("GET", "/executions/{arn}/usage"),
             ("POST", "/tasks/success"), ("POST", "/tasks/failure"), ("POST", "/tasks/heartbeat"),
-            ("GET", "/usage"), ("POST", "/validate")} == operations
+            ("GET", "/usage"), ("POST", "/validate"),
+            # triggers (tests/e2e/test_api_triggers.py)
+            ("PUT", "/flows/{name}/rule"), ("GET", "/flows/{name}/rule"), ("DELETE", "/flows/{name}/rule"),
+            ("GET", "/flows/{name}/schedules"), ("PUT", "/flows/{name}/schedules/{schedule}"),
+            ("GET", "/flows/{name}/schedules/{schedule}"),
+            ("DELETE", "/flows/{name}/schedules/{schedule}")} == operations
     start = document["components"]["schemas"]["StartRequest"]
-    assert {"flow", "stateMachineArn", "name", "input", "version", "alias", "maxTransitions"} == set(
+    assert {"flow", "stateMachineArn", "name", "input", "version", "alias", "maxTransitions", "testCase",
+            "mockConfig"} == set(
         start["properties"])
     assert "422" not in json.dumps(document["paths"])  # refused requests are 400s, documented as such
     assert document["paths"]["/executions"]["post"]["responses"]["409"]["content"]["application/json"]

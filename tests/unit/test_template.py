@@ -6,6 +6,7 @@ These are static checks of template.yaml and samconfig.toml; `sam build` is cove
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -423,14 +424,15 @@ def test_functions_have_least_privilege_policies() -> None:
         ],
         "TimerFunction": [{"SQSSendMessagePolicy": step_queue}, {"SQSSendMessagePolicy": timer_queue}],
         "StopFunction": [{"DynamoDBReadPolicy": table}, {"SQSSendMessagePolicy": step_queue}],
-        "ApiFunction": [
-            {"DynamoDBCrudPolicy": table},
-            {"SQSSendMessagePolicy": step_queue},
-            {"S3CrudPolicy": bucket},
-        ],
     }
     for function, policies in expected.items():
         assert resources[function]["Properties"]["Policies"] == policies, function
+    api = resources["ApiFunction"]["Properties"]["Policies"]
+    assert [policy for policy in api if "Statement" not in policy] == [
+        {"DynamoDBCrudPolicy": table},
+        {"SQSSendMessagePolicy": step_queue},
+        {"S3CrudPolicy": bucket},
+    ]
     step = resources["StepFunction"]["Properties"]["Policies"]
     templates = [policy for policy in step if "Statement" not in policy]
     assert templates == [
@@ -523,3 +525,125 @@ def test_samconfig_defaults() -> None:
     assert overrides == {"LogLevel": "INFO", "HistoryRetentionDays": "90"}
     assert default["sync"]["parameters"]["watch"] is True
     assert default["local_start_api"]["parameters"]["warm_containers"] == "EAGER"
+
+
+# ---------------------------------------------------------------- triggers (rules and schedules that start flows)
+
+RULE_PREFIX = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/cloudflow-${AWS::StackName}.*"
+
+
+def test_trigger_schedule_group_and_role_only_invoke_the_start_function() -> None:
+    resources = _resources()
+    group = resources["TriggerScheduleGroup"]
+    assert group["Type"] == "AWS::Scheduler::ScheduleGroup"
+    assert group["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-triggers"}
+    role = resources["TriggerSchedulerRole"]["Properties"]
+    (trust,) = _statements(role["AssumeRolePolicyDocument"])
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Action"] == "sts:AssumeRole"
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                                                   "aws:SourceArn": {"Fn::GetAtt": ["TriggerScheduleGroup", "Arn"]}}}
+    assert "ManagedPolicyArns" not in role
+    statements = [statement for policy in role["Policies"] for statement in _statements(policy["PolicyDocument"])]
+    assert statements
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert _as_list(statement["Action"]) == ["lambda:InvokeFunction"]
+        assert _as_list(statement["Resource"]) == [{"Fn::GetAtt": ["StartFunction", "Arn"]}]
+
+
+def test_only_the_stacks_trigger_rules_may_invoke_the_start_function() -> None:
+    permission = _resources()["PermissionForTriggerRulesToInvokeStart"]["Properties"]
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert _referenced(permission["FunctionName"]) == {"StartFunction"}
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert permission["SourceArn"] == {"Fn::Sub": RULE_PREFIX}
+
+
+def test_api_function_manages_triggers_with_least_privilege() -> None:
+    template = _load_template()
+    resources = template["Resources"]
+    variables = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables == {
+        "CLOUDFLOW_START_FUNCTION_ARN": {"Fn::GetAtt": ["StartFunction", "Arn"]},
+        "CLOUDFLOW_TRIGGER_ROLE_ARN": {"Fn::GetAtt": ["TriggerSchedulerRole", "Arn"]},
+        "CLOUDFLOW_TRIGGER_SCHEDULE_GROUP": {"Ref": "TriggerScheduleGroup"},
+        "CLOUDFLOW_STACK_NAME": {"Ref": "AWS::StackName"},
+    }
+    for name in ("CLOUDFLOW_START_FUNCTION_ARN", "CLOUDFLOW_TRIGGER_ROLE_ARN"):
+        assert name not in template["Globals"]["Function"]["Environment"]["Variables"]  # a cycle otherwise
+    policies = resources["ApiFunction"]["Properties"]["Policies"]
+    statements = [statement for policy in policies if "Statement" in policy for statement in _statements(policy)]
+    by_action = {action: statement for statement in statements for action in _as_list(statement["Action"])}
+    rules = ["events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:DeleteRule",
+             "events:DescribeRule", "events:ListTargetsByRule"]
+    schedules = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:GetSchedule",
+                 "scheduler:DeleteSchedule"]
+    assert set(by_action) == {*rules, *schedules, "scheduler:ListSchedules", "iam:PassRole"}
+    for action in rules:
+        assert by_action[action]["Resource"] == {"Fn::Sub": RULE_PREFIX}, action
+    for action in schedules:
+        assert by_action[action]["Resource"] == {"Fn::Sub": (
+            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${TriggerScheduleGroup}/*")}
+    assert by_action["scheduler:ListSchedules"]["Resource"] == "*"  # no resource-level permissions
+    pass_role = by_action["iam:PassRole"]
+    assert pass_role["Resource"] == {"Fn::GetAtt": ["TriggerSchedulerRole", "Arn"]}
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    assert all(statement["Effect"] == "Allow" for statement in statements)
+
+
+def test_example_triggers_start_their_flows_as_the_api_would_and_are_disabled_by_default() -> None:
+    from cloudflow.adapters.trigger_management import (
+        RULE_INPUT_PATHS,
+        TARGET_ID,
+        rule_input_template,
+        schedule_target_input,
+    )
+
+    template = _load_template()
+    parameter = template["Parameters"]["ExampleTriggersState"]
+    assert parameter == {**parameter, "Type": "String", "Default": "DISABLED",
+                         "AllowedValues": ["ENABLED", "DISABLED"]}
+    resources = template["Resources"]
+    rule = resources["ExampleOrderRule"]
+    assert rule["Type"] == "AWS::Events::Rule"
+    properties = rule["Properties"]
+    assert properties["State"] == {"Ref": "ExampleTriggersState"}
+    assert properties["EventPattern"] == {"source": ["cloudflow.examples"], "detail-type": ["OrderPlaced"]}
+    (target,) = properties["Targets"]
+    assert target["Id"] == TARGET_ID
+    assert target["Arn"] == {"Fn::GetAtt": ["StartFunction", "Arn"]}
+    assert target["InputTransformer"] == {"InputPathsMap": RULE_INPUT_PATHS,
+                                          "InputTemplate": rule_input_template("order")}
+    permission = resources["PermissionForExampleOrderRuleToInvokeStart"]["Properties"]
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["ExampleOrderRule", "Arn"]}
+    assert _referenced(permission["FunctionName"]) == {"StartFunction"}
+
+    schedule = resources["ExampleMapItemsSchedule"]
+    assert schedule["Type"] == "AWS::Scheduler::Schedule"
+    properties = schedule["Properties"]
+    assert properties["GroupName"] == {"Ref": "TriggerScheduleGroup"}
+    assert properties["ScheduleExpression"] == "rate(1 day)"
+    assert properties["State"] == {"Ref": "ExampleTriggersState"}
+    assert properties["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    example_input = json.loads((REPO / "examples" / "map-items" / "input.json").read_text(encoding="utf-8"))
+    assert properties["Target"] == {
+        "Arn": {"Fn::GetAtt": ["StartFunction", "Arn"]},
+        "RoleArn": {"Fn::GetAtt": ["TriggerSchedulerRole", "Arn"]},
+        "Input": schedule_target_input("map-items", "example-daily", example_input),
+    }
+
+
+def test_trigger_outputs() -> None:
+    outputs = _load_template()["Outputs"]
+    expected = {
+        "TriggerScheduleGroupName": {"Ref": "TriggerScheduleGroup"},
+        "TriggerSchedulerRoleArn": {"Fn::GetAtt": ["TriggerSchedulerRole", "Arn"]},
+        "PermissionForTriggerRulesToInvokeStartId": {"Ref": "PermissionForTriggerRulesToInvokeStart"},
+        "ExampleOrderRuleArn": {"Fn::GetAtt": ["ExampleOrderRule", "Arn"]},
+        "ExampleMapItemsScheduleArn": {"Fn::GetAtt": ["ExampleMapItemsSchedule", "Arn"]},
+    }
+    for key, value in expected.items():
+        assert outputs[key]["Value"] == value, key

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from cloudflow.api.models import DEFAULT_MAX_RESULTS, MAX_RESULTS, NAME_PATTERN, ErrorDocument
+from cloudflow.api.trigger_port import TriggerManagement, ambient_triggers
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import StateMachineDoesNotExistError
 from cloudflow.ports import ManagementStore
@@ -22,10 +23,12 @@ from cloudflow.runtime.runtime import Runtime
 class ApiServices:
     """The routes' dependencies: `runtime()` gives the runtime (built on first use in Lambda);
     `sleep(seconds)` pauses a synchronous start between two looks at its execution (a test pumps
-    the local runtime there instead)."""
+    the local runtime there instead); `triggers()` gives the EventBridge rules and schedules that start
+    flows (from the CLOUDFLOW_* variables by default; None where they are not set)."""
 
     runtime: Callable[[], Runtime]
     sleep: Callable[[float], None]
+    triggers: Callable[[], TriggerManagement | None] = ambient_triggers
 
 
 def catalog(rt: Runtime) -> ManagementStore:
