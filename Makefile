@@ -27,7 +27,7 @@ unit: $(BIN)/cloudflow
 
 # The console's browser tests drive Debian's Chromium (Playwright never downloads one).
 browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 test: browser lint unit
 
