@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +113,34 @@ def test_validate_lists_every_problem_with_its_pointer(
     pointers = {d["pointer"] for d in report["diagnostics"]}
     assert {"/States/A/Next", "/States/B", "/States/B/Retry/0/ErrorEquals"} <= pointers
     assert main(["validate", str(EXAMPLES / "order" / "flow.json")]) == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_local_run_on_a_terminal_shows_its_progress_then_clears_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cloudflow.local import runner
+
+    # A 200-state chain, then a day-long Wait; each engine step is slowed so the spinner's thread draws.
+    chain: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(200)}
+    chain["S200"] = {"Type": "Wait", "Seconds": 86400, "End": True}
+    definition = tmp_path / "progress-flow.json"
+    definition.write_text(json.dumps({"StartAt": "S0", "States": chain}))
+    real_advance = runner.advance
+
+    def slow_engine_step(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.15)  # longer than the spinner's tick
+        return real_advance(*args, **kwargs)
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr(runner, "advance", slow_engine_step)
+    code, result = _run_cli(capsys, ["run", str(definition), "--json"])
+    assert (code, result["status"], result["transitions"]) == (0, "SUCCEEDED", 201)
+    drawn = terminal.getvalue()
+    assert "running: 201 transitions, 0 s of virtual time" in drawn  # all 201 before the Wait's wake-up
+    assert drawn.endswith("\r\x1b[K")  # cleared: the result prints on a clean line

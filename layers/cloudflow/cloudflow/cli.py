@@ -84,6 +84,7 @@ def _positive_int(text: str) -> int:
 
 def _command_run(args: argparse.Namespace) -> int:
     from cloudflow.asl.loader import load_state_machine
+    from cloudflow.cli_api.progress import Progress
     from cloudflow.local.runner import execution_info, run_to_end
 
     machine = load_state_machine(_read_text(args.definition, "DEFINITION"))
@@ -99,7 +100,12 @@ def _command_run(args: argparse.Namespace) -> int:
     else:
         info = execution_info(flow_name, name, execution_input, start_ms,
                               callback_timeout_seconds=args.callback_timeout)
-        result = run_to_end(machine, info, resolver, seed=seed)
+        with Progress(sys.stderr, "running") as progress:
+            def report(transitions: int, virtual_ms: int) -> None:
+                # The spinner's thread redraws: a fast run is not slowed by drawing every event.
+                progress.label = f"running: {transitions} transitions, {virtual_ms / 1000:g} s of virtual time"
+
+            result = run_to_end(machine, info, resolver, seed=seed, on_progress=report)
     if args.json:
         print(json.dumps(result.to_dict(with_history=args.history), ensure_ascii=False))
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,9 +96,12 @@ class _TimerQueue:
 
 def run_to_end(
     machine: StateMachine, info: ExecutionInfo, resolver: TaskResolver, seed: str = "cloudflow-local",
-    max_events: int = 1_000_000,
+    max_events: int = 1_000_000, on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Drive the engine until the execution ends or nothing can wake it."""
+    """Drive the engine until the execution ends or nothing can wake it.
+
+    `on_progress(transitions, virtual_ms)` is told after each event how far the run has come.
+    """
     snapshot: ExecutionSnapshot = new_snapshot(info, seed)
     now = info.start_time_ms
     events: deque[Event] = deque([ExecutionStarted()])
@@ -113,6 +117,8 @@ def run_to_end(
         decision = advance(machine, snapshot, events.popleft(), now)
         snapshot = decision.snapshot
         history.extend(decision.history)
+        if on_progress is not None:
+            on_progress(snapshot.transitions, now - info.start_time_ms)
         for command in decision.commands:
             if isinstance(command, InvokeTask):
                 events.extend(_answer(resolver, command))
