@@ -20,8 +20,7 @@ from typing import Any
 
 from cloudflow.formats.cloudflow_v1_references import Locate, OutputView, References, output_segments, reads_input
 from cloudflow.formats.conversion import AslState, Chain, Conversion
-from cloudflow.formats.diagnostics import INVALID_EXPRESSION, SCHEMA_VALIDATION_FAILED, child_pointer, field_pointer
-from cloudflow.formats.error_names import catches_all, error_equals
+from cloudflow.formats.diagnostics import INVALID_EXPRESSION, SCHEMA_VALIDATION_FAILED, child_pointer
 from cloudflow.formats.expressions import Segment
 from cloudflow.formats.values import CannotTranslate, template_references, translate_template
 
@@ -29,7 +28,6 @@ from cloudflow.formats.values import CannotTranslate, template_references, trans
 OUTPUT_KEY = "__cloudflow_output"
 ERROR_KEY = "__cloudflow_error"
 
-_RETRY_FIELDS = ("Errors", "Description", "MaxAttempts", "IntervalSeconds", "BackoffRate", "MaxBackoffSeconds")
 _BRANCH_KEY = re.compile(r"^Branch(\d+)$")
 
 
@@ -132,50 +130,3 @@ def _fits_result_selector(constructor: dict[str, Any], shape: ResultShape) -> bo
     return True
 
 
-def translate_retry(conversion: Conversion, retry: Any, pointer: str) -> list[dict[str, Any]]:
-    """CloudFlow Retry rules -> ASL retriers.
-
-    BackoffRate: CloudFlow keeps the interval constant when it is omitted, ASL doubles it by default,
-    so 1.0 is written out. MaxBackoffSeconds is ASL's MaxDelaySeconds. Rules after one matching
-    every error (FnF.ALL) can never apply (the first matching rule is used) and are left out.
-    """
-    if not isinstance(retry, list):
-        conversion.problems.add(SCHEMA_VALIDATION_FAILED, pointer, "Retry must be an array of rules.")
-        return []
-    retriers: list[dict[str, Any]] = []
-    for index, rule in enumerate(retry):
-        here = child_pointer(pointer, index)
-        if not isinstance(rule, dict):
-            conversion.problems.add(SCHEMA_VALIDATION_FAILED, here, "A Retry rule must be an object.")
-            continue
-        conversion.unknown_fields(rule, here, _RETRY_FIELDS, "A Retry rule")
-        errors = error_list(conversion, rule, here)
-        retrier: dict[str, Any] = {"ErrorEquals": error_equals(errors)}
-        for required in ("MaxAttempts", "IntervalSeconds"):  # required by CloudFlow's Retry reference
-            if required not in rule:
-                conversion.problems.missing(here, "A Retry rule", required)
-        for source, target, minimum in (("IntervalSeconds", "IntervalSeconds", 1), ("MaxAttempts", "MaxAttempts", 0),
-                                        ("MaxBackoffSeconds", "MaxDelaySeconds", 1)):
-            value = conversion.integer(rule, source, here, minimum)
-            if value is not None:
-                retrier[target] = value
-        rate = rule.get("BackoffRate", 1.0)
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 1:
-            conversion.problems.add(SCHEMA_VALIDATION_FAILED, child_pointer(here, "BackoffRate"),
-                                    f"BackoffRate must be a number of at least 1, not {rate!r}.")
-        else:
-            retrier["BackoffRate"] = float(rate)
-        retriers.append(retrier)
-        if catches_all(errors):
-            break
-    return retriers
-
-
-def error_list(conversion: Conversion, rule: dict[str, Any], pointer: str, field: str = "Errors") -> list[str]:
-    """The error names of a Retry or Catch rule (reported when absent or not strings)."""
-    errors = rule.get(field)
-    if not isinstance(errors, list) or not errors or not all(isinstance(e, str) for e in errors):
-        conversion.problems.add(SCHEMA_VALIDATION_FAILED, field_pointer(pointer, rule, field),
-                                f"{field} must be a non-empty array of error names (FnF.ALL matches every error).")
-        return []
-    return errors

@@ -15,13 +15,7 @@ from typing import Any
 
 from cloudflow.formats.cloudflow_v1_fan_out import FanOutTranslator
 from cloudflow.formats.cloudflow_v1_references import OutputView, References, unchanged
-from cloudflow.formats.cloudflow_v1_results import (
-    ERROR_KEY,
-    ResultShape,
-    error_list,
-    shape_output,
-    translate_retry,
-)
+from cloudflow.formats.cloudflow_v1_results import ERROR_KEY, ResultShape, shape_output
 from cloudflow.formats.cloudflow_v1_task import TaskTranslator
 from cloudflow.formats.conditions import translate_condition
 from cloudflow.formats.conversion import AslState, Chain, Conversion
@@ -34,6 +28,7 @@ from cloudflow.formats.diagnostics import (
 )
 from cloudflow.formats.error_names import catches_all, completed_error, error_equals
 from cloudflow.formats.expressions import ExpressionSyntaxError, parse_expression
+from cloudflow.formats.retry_rules import CURRENT, error_list, translate_retry
 from cloudflow.formats.values import (
     CannotTranslate,
     Dynamic,
@@ -189,7 +184,7 @@ class StateTranslator:
         """Output, Retry and Catch of a Task, Parallel or Map state."""
         shape_output(self.conversion, state, pointer, core, shape, chain, name)
         if "Retry" in state:
-            core["Retry"] = translate_retry(self.conversion, state["Retry"], child_pointer(pointer, "Retry"))
+            core["Retry"] = translate_retry(self.conversion, state["Retry"], child_pointer(pointer, "Retry"), CURRENT)
         if "Catch" in state:
             core["Catch"] = self._catchers(name, state["Catch"], child_pointer(pointer, "Catch"), chain)
 

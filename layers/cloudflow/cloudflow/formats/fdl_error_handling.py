@@ -11,54 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from cloudflow.formats.conversion import AslState, Chain, Conversion
-from cloudflow.formats.diagnostics import SCHEMA_VALIDATION_FAILED, child_pointer, field_pointer
+from cloudflow.formats.diagnostics import SCHEMA_VALIDATION_FAILED, child_pointer
 from cloudflow.formats.error_names import catches_all, completed_error, error_equals
 from cloudflow.formats.fdl_mappings import MappingRefs, mapping_template
 from cloudflow.formats.fdl_sequence import Sequence
-
-_RETRY_FIELDS = ("errors", "intervalSeconds", "maxIntervalSeconds", "maxAttempts", "multiplier")
+from cloudflow.formats.retry_rules import LEGACY, error_list, translate_retry
 
 
 def add_error_handling(conversion: Conversion, step: dict[str, Any], name: str, pointer: str, sequence: Sequence,
                        core: AslState, chain: Chain) -> None:
     """Give `core` the step's Retry and Catch (catch helpers go to `chain.side`)."""
     if "retry" in step:
-        core["Retry"] = _retriers(conversion, step["retry"], child_pointer(pointer, "retry"))
+        core["Retry"] = translate_retry(conversion, step["retry"], child_pointer(pointer, "retry"), LEGACY)
     if "catch" in step:
         core["Catch"] = _catchers(conversion, step, name, pointer, sequence, chain)
     elif "errorMappings" in step:
         conversion.problems.add(SCHEMA_VALIDATION_FAILED, child_pointer(pointer, "errorMappings"),
                                 "errorMappings only apply when the step has catch.")
-
-
-def _retriers(conversion: Conversion, retry: Any, pointer: str) -> list[dict[str, Any]]:
-    if not isinstance(retry, list):
-        conversion.problems.add(SCHEMA_VALIDATION_FAILED, pointer, "retry must be an array of rules.")
-        return []
-    retriers: list[dict[str, Any]] = []
-    for index, rule in enumerate(retry):
-        here = child_pointer(pointer, index)
-        if not isinstance(rule, dict):
-            conversion.problems.add(SCHEMA_VALIDATION_FAILED, here, "A retry rule must be an object.")
-            continue
-        conversion.unknown_fields(rule, here, _RETRY_FIELDS, "A retry rule")
-        errors = _errors(conversion, rule, here)
-        retrier: dict[str, Any] = {"ErrorEquals": error_equals(errors)}
-        for source, target, minimum in (("intervalSeconds", "IntervalSeconds", 1), ("maxAttempts", "MaxAttempts", 0),
-                                        ("maxIntervalSeconds", "MaxDelaySeconds", 1)):
-            value = conversion.integer(rule, source, here, minimum)
-            if value is not None:
-                retrier[target] = value
-        multiplier = rule.get("multiplier", 2)
-        if isinstance(multiplier, bool) or not isinstance(multiplier, int | float) or multiplier < 1:
-            conversion.problems.add(SCHEMA_VALIDATION_FAILED, child_pointer(here, "multiplier"),
-                                    f"multiplier must be a number of at least 1, not {multiplier!r}.")
-        else:
-            retrier["BackoffRate"] = float(multiplier)
-        retriers.append(retrier)
-        if catches_all(errors):
-            break  # later rules can never apply: the first matching rule is used
-    return retriers
 
 
 def _catchers(conversion: Conversion, step: dict[str, Any], name: str, pointer: str, sequence: Sequence,
@@ -76,7 +45,7 @@ def _catchers(conversion: Conversion, step: dict[str, Any], name: str, pointer: 
             conversion.problems.add(SCHEMA_VALIDATION_FAILED, at, "A catch rule must be an object.")
             continue
         conversion.unknown_fields(rule, at, ("errors", "goto"), "A catch rule")
-        errors = _errors(conversion, rule, at)
+        errors = error_list(conversion, rule, at, "errors")
         if "goto" not in rule:
             conversion.problems.missing(at, "A catch rule", "goto")
         target = sequence.goto(rule["goto"], child_pointer(at, "goto"), conversion.problems) if "goto" in rule else ""
@@ -101,10 +70,3 @@ def _catchers(conversion: Conversion, step: dict[str, Any], name: str, pointer: 
     return catchers
 
 
-def _errors(conversion: Conversion, rule: dict[str, Any], pointer: str) -> list[str]:
-    errors = rule.get("errors")
-    if not isinstance(errors, list) or not errors or not all(isinstance(e, str) for e in errors):
-        conversion.problems.add(SCHEMA_VALIDATION_FAILED, field_pointer(pointer, rule, "errors"),
-                                "errors must be a non-empty array of error names (FnF.ALL: every error).")
-        return []
-    return errors
