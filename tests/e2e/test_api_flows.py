@@ -290,6 +290,7 @@ def test_openapi_document_sample(api: ApiClient) -> None:
             ("PUT", "/flows/{name}/aliases/{alias}"), ("GET", "/flows/{name}/aliases/{alias}"),
             ("POST", "/executions"), ("POST", "/executions/sync"), ("GET", "/executions"),
             ("GET", "/executions/{arn}"), ("POST", "/executions/{arn}/stop"), ("GET", "/executions/{arn}/history"),
+            ("GET", "/executions/{arn}/units"),
             ("GET", "/executions/{arn}/pending-tasks"), ("GET", "/executions/{arn}/usage"),
             ("POST", "/tasks/success"), ("POST", "/tasks/failure"), ("POST", "/tasks/heartbeat"),
             ("GET", "/usage"), ("POST", "/validate"),
@@ -297,7 +298,10 @@ def test_openapi_document_sample(api: ApiClient) -> None:
             ("PUT", "/flows/{name}/rule"), ("GET", "/flows/{name}/rule"), ("DELETE", "/flows/{name}/rule"),
             ("GET", "/flows/{name}/schedules"), ("PUT", "/flows/{name}/schedules/{schedule}"),
             ("GET", "/flows/{name}/schedules/{schedule}"),
-            ("DELETE", "/flows/{name}/schedules/{schedule}")} == operations
+            ("DELETE", "/flows/{name}/schedules/{schedule}"),
+            # search (tests/e2e/test_api_search.py)
+            ("PUT", "/flows/{name}/search-fields"), ("GET", "/flows/{name}/search-fields"),
+            ("GET", "/executions/search")} == operations
     start = document["components"]["schemas"]["StartRequest"]
     assert {"flow", "stateMachineArn", "name", "input", "version", "alias", "maxTransitions", "testCase",
             "mockConfig"} == set(

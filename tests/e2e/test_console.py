@@ -422,3 +422,60 @@ def test_a_running_execution_turns_succeeded_on_screen(console: Console) -> None
     types = console.page.locator("[data-testid=history-event]").evaluate_all("rs => rs.map(r => r.dataset.type)")
     assert "TaskSucceeded" in types and types[-1] == "ExecutionSucceeded"
     console.shot("execution-running-then-succeeded")
+
+
+# A Parallel whose second branch fails (the Parallel catches it) and a Map of three items, the second failing
+# within ToleratedFailureCount: every nested state runs in a unit of its own.
+NESTED_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
+    "Fan": {"Type": "Parallel", "Next": "Each", "ResultPath": "$.fan",
+            "Branches": [{"StartAt": "Fine", "States": {"Fine": {"Type": "Pass", "Result": "fine", "End": True}}},
+                         {"StartAt": "Prep", "States": {
+                             "Prep": {"Type": "Pass", "Next": "Broke"},
+                             "Broke": {"Type": "Fail", "Error": "Oops", "Cause": "it broke"}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.fan", "Next": "Each"}]},
+    "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.each", "ToleratedFailureCount": 1, "End": True,
+             "ItemProcessor": {"StartAt": "Check", "States": {
+                 "Check": {"Type": "Choice", "Default": "Double",
+                           "Choices": [{"Variable": "$.n", "NumericEquals": 2, "Next": "Reject"},
+                                       {"Variable": "$.n", "NumericEquals": 99, "Next": "Never"}]},
+                 "Double": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": True},
+                 "Reject": {"Type": "Fail", "Error": "Two", "Cause": "no twos"},
+                 "Never": {"Type": "Pass", "End": True}}}}}}
+
+
+def test_nested_states_are_coloured_from_their_units(console: Console) -> None:
+    served = console.served
+    served.ok("POST", "/flows", {"name": "nested", "definition": NESTED_FLOW})
+    arn = _start(served, "nested", "n-1", {"items": [{"n": 1}, {"n": 2}, {"n": 3}]})
+    assert _wait_for_end(served, arn)["status"] == "SUCCEEDED"
+
+    console.open(f"/executions/{quote(arn, safe='')}")
+    console.page.wait_for_selector("[data-testid=state-node][data-state=Double][data-status=exited]")
+    assert console.statuses() == {"Fan": "caught", "Fine": "exited", "Prep": "exited", "Broke": "failed",
+                                  "Each": "exited", "Check": "exited", "Double": "exited", "Reject": "failed",
+                                  "Never": "none"}
+    assert "cf-status-failed" in (console.state("Broke").get_attribute("class") or "")
+    assert console.page.locator("[data-testid=map-counts]").text_content() == "2 \u2713 / 1 \u2717"
+
+    # A nested state's details come from its unit's history: a branch's, a Map's first failed iteration
+    # (else its last one).
+    console.click_state("Fine")
+    assert console.page.inner_text("[data-testid=state-unit]") == "Branch 1 of Fan"
+    assert json.loads(console.page.inner_text("[data-testid=state-input]"))["items"][0] == {"n": 1}
+    assert json.loads(console.page.inner_text("[data-testid=state-output]")) == "fine"
+    console.click_state("Broke")
+    assert console.page.inner_text("[data-testid=state-status]") == "failed"
+    assert console.page.inner_text("[data-testid=state-error]") == "Oops"
+    assert console.page.inner_text("[data-testid=state-cause]") == "it broke"
+    console.click_state("Check")
+    assert console.page.inner_text("[data-testid=state-unit]") == "Iteration 1 of 3 (the first failed)"
+    assert json.loads(console.page.inner_text("[data-testid=state-input]")) == {"n": 2}
+    console.click_state("Double")  # not in the failed iteration: from the last one that entered it
+    assert console.page.inner_text("[data-testid=state-unit]") == "Iteration 2 of 3"
+    assert json.loads(console.page.inner_text("[data-testid=state-input]")) == {"n": 3}
+    assert json.loads(console.page.inner_text("[data-testid=state-output]")) == {"twice": 6}
+    console.click_state("Never")
+    assert console.page.inner_text("[data-testid=state-status]") == "none"
+    assert console.page.inner_text("[data-testid=state-not-entered]") == \
+        "Not entered in any branch or iteration (yet)."
+    console.shot("execution-nested")

@@ -76,6 +76,13 @@ class ExecutionDoesNotExistError(ServiceError):
     status = 404
 
 
+class UnitDoesNotExistError(ServiceError):
+    """The execution has no unit (Parallel branch or Map iteration) with this key, or it kept no history."""
+
+    code = "UnitDoesNotExist"
+    status = 404
+
+
 class StateMachineDoesNotExistError(ServiceError):
     """No flow (or flow version) has this name."""
 

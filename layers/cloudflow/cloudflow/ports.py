@@ -100,6 +100,14 @@ class JoinCount:
     newly_counted: bool
 
 
+@dataclass(frozen=True)
+class SearchField:
+    """An input field a flow declares searchable: its name and a dotted JSONPath (`$.customer.id`)."""
+
+    name: str
+    path: str
+
+
 class ExecutionStore(Protocol):
     """Units, history pages, joins, results and flow definitions (DynamoDB in the cloud)."""
 
@@ -195,6 +203,14 @@ class ExecutionStore(Protocol):
         self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int
     ) -> JoinCount:
         """Count child `index` of `total` as done, once: a repeat changes nothing (`newly_counted` False)."""
+        ...
+
+    def get_search_fields(self, name: str) -> list[SearchField] | None:
+        """The input fields the flow declared searchable (None: no declaration, or no such flow)."""
+        ...
+
+    def put_search_entries(self, flow: str, name: str, start_ms: int, values: dict[str, str]) -> None:
+        """Index an execution under each `field -> value text` (idempotent: a repeat writes the same items)."""
         ...
 
 
@@ -313,4 +329,15 @@ class ManagementStore(Protocol):
                            limit: int) -> list[HistoryPage]:
         """At most `limit` of the unit's history pages, starting with the one holding event `event_id`
         (or the last page before it), in event order or, `reverse`, backwards."""
+        ...
+
+    def put_search_fields(self, name: str, fields: list[SearchField]) -> bool:
+        """Replace the flow's searchable fields in its catalog entry; False when the flow is not in the catalog."""
+        ...
+
+    def search_executions(
+        self, flow: str, field: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
+    ) -> tuple[list[ExecutionSummary], bool]:
+        """The flow's executions indexed under `field` = `value` (its JSON text), newest first, with their
+        current status (`status` filters), continuing after `(start_ms, name)` of the last one listed."""
         ...

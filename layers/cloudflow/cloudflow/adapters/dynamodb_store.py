@@ -9,7 +9,9 @@
     pk FLOW#<name>     sk V#<version>                    an immutable flow version
                        sk A#<alias>                      an alias (LATEST, ...): the version it points at
                        sk P#<number>                     a published (numbered) version: its content version
-    pk FLOWS           sk F#<name>                       the management API's flow catalog entry
+    pk FLOWS           sk F#<name>                       the management API's flow catalog entry (and the
+                                                         flow's searchable fields, `search_fields`)
+    pk SX#<flow>#<field>#<value>  sk <start ms>#<name>   an execution indexed by an input field's value
 
 Counting a child is one conditional update of its shard (`attribute_not_exists(c<i>)`), so a
 duplicate report never counts twice and the shard item stays under 1 KB; the shard that fills up
@@ -18,6 +20,7 @@ counts itself once on the join item the same way. A join of at most 100 children
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from typing import Any
@@ -34,10 +37,13 @@ from cloudflow.ports import (
     JoinCount,
     JoinRecord,
     PublishedVersion,
+    SearchField,
     UnitRecord,
 )
+from cloudflow.runtime.search_index import index_partition, index_sort
 
 SHARD_SIZE = 100
+_RUN_LIMIT_S = 366 * 86400  # an index entry outlives its execution's longest run (a year) plus its retention
 _FLOWS_PK = "FLOWS"  # the flow catalog: one partition, as small as the number of flows
 _SER = TypeSerializer()
 _DES = TypeDeserializer()
@@ -511,3 +517,81 @@ class DynamoDbExecutionStore:
                 **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{9_999_999_999:010d}"}}}, limit)
         return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+
+    # --- searchable input fields ---------------------------------------------------------------------
+
+    def get_search_fields(self, name: str) -> list[SearchField] | None:
+        item = self._db.get_item(TableName=self._table, Key={"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}},
+                                 ProjectionExpression="search_fields").get("Item")
+        if not item or "search_fields" not in item:
+            return None
+        return [SearchField(str(f["name"]), str(f["path"])) for f in json.loads(item["search_fields"]["S"])]
+
+    def put_search_fields(self, name: str, fields: list[SearchField]) -> bool:
+        text = json.dumps([{"name": f.name, "path": f.path} for f in fields], separators=(",", ":"))
+        try:
+            self._db.update_item(TableName=self._table, Key={"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}},
+                                 UpdateExpression="SET search_fields = :f", ConditionExpression="attribute_exists(pk)",
+                                 ExpressionAttributeValues={":f": {"S": text}})
+            return True
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+
+    def put_search_entries(self, flow: str, name: str, start_ms: int, values: dict[str, str]) -> None:
+        expires = {"N": str(time.time_ns() // 1_000_000_000 + self._retention_s + _RUN_LIMIT_S)}
+        requests = [{"PutRequest": {"Item": {
+            "pk": {"S": index_partition(flow, field, text)}, "sk": {"S": index_sort(start_ms, name)},
+            "name": {"S": name}, "start_ms": {"N": str(start_ms)}, "expires_at": expires}}}
+            for field, text in sorted(values.items())]
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self._table: requests[start:start + 25]}
+            while pending:
+                pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+    def search_executions(
+        self, flow: str, field: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
+    ) -> tuple[list[ExecutionSummary], bool]:
+        partition = index_partition(flow, field, value)
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "ScanIndexForward": False, "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+        }
+        if after is not None:
+            kwargs["ExclusiveStartKey"] = {"pk": {"S": partition}, "sk": {"S": index_sort(*after)}}
+        found: list[ExecutionSummary] = []
+        while len(found) <= limit:  # one look-ahead says whether another page follows
+            page = self._db.query(**kwargs, Limit=min(100, max(limit + 1 - len(found), 25)))
+            entries = [(item["name"]["S"], int(item["start_ms"]["N"])) for item in page.get("Items", [])]
+            found.extend(self._current(flow, entries, status))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found[:limit], len(found) > limit
+
+    def _current(self, flow: str, entries: list[tuple[str, int]], status: str | None) -> list[ExecutionSummary]:
+        """The indexed executions' root records as they stand, in index order: those gone (expired, or the
+        name reused since) left out, and with `status` only those in it."""
+        if not entries:
+            return []
+        keys = [{"pk": {"S": _pk(f"{flow}:{name}")}, "sk": {"S": "U#r"}} for name, _ in entries]
+        got: dict[str, dict[str, Any]] = {}
+        pending: dict[str, Any] = {self._table: {
+            "Keys": keys, "ConsistentRead": True, "ProjectionExpression": "#n, #s, start_ms, stop_ms",
+            "ExpressionAttributeNames": {"#n": "name", "#s": "status"}}}
+        while pending:
+            answer = self._db.batch_get_item(RequestItems=pending)
+            for item in answer.get("Responses", {}).get(self._table, []):
+                got[item["name"]["S"]] = item
+            pending = answer.get("UnprocessedKeys") or {}
+        summaries = []
+        for name, start_ms in entries:
+            item = got.get(name)
+            if item is None or int(item["start_ms"]["N"]) != start_ms or (
+                    status is not None and item["status"]["S"] != status):
+                continue
+            summaries.append(ExecutionSummary(flow=flow, name=name, status=item["status"]["S"],
+                                              start_ms=int(item["start_ms"]["N"]),
+                                              stop_ms=int(item["stop_ms"]["N"]) if "stop_ms" in item else None))
+        return summaries

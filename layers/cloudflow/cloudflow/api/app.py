@@ -17,7 +17,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 
-from cloudflow.api import executions, flows, tasks, triggers, usage, validate
+from cloudflow.api import executions, flows, search, tasks, triggers, usage, validate
 from cloudflow.api.errors import refused_body, register_error_handlers, unsupported_media_type
 from cloudflow.api.services import ApiServices
 from cloudflow.console.routes import register_console
@@ -86,7 +86,7 @@ def build_app(services: ApiServices) -> ManagementResolver:
     app = ManagementResolver(enable_validation=True, response_validation_error_http_code=500,
                              json_body_deserializer=_json_body)
     register_error_handlers(app)
-    for group in (validate, flows, executions, tasks, usage, triggers):
+    for group in (validate, flows, executions, tasks, usage, triggers, search):
         group.register(app, services)
     register_console(app)  # the web console, served by the same function (not part of the OpenAPI document)
 
@@ -94,7 +94,7 @@ def build_app(services: ApiServices) -> ManagementResolver:
     def openapi_text() -> str:
         generated = app.get_openapi_json_schema(
             title=TITLE, version=VERSION, description=DESCRIPTION,
-            tags=["flows", "executions", "tasks", "usage", "triggers"],
+            tags=["flows", "executions", "tasks", "usage", "triggers", "search"],
             security_schemes={"sigv4": APIKey(name="Authorization", in_=APIKeyIn.header,
                                               description="AWS Signature Version 4 (API Gateway IAM authorization)",
                                               openapi_extensions={"x-amazon-apigateway-authtype": "awsSigv4"})},

@@ -16,16 +16,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from cloudflow.api.flows import version_of
 from cloudflow.api.models import (
     NAME_PATTERN,
+    UNIT_PATTERN,
     ExecutionDescription,
     ExecutionList,
     ExecutionListItem,
     ExecutionStatusName,
+    ExecutionUnit,
     HistoryAnswer,
     StartAnswer,
     StartRequest,
     StartSyncRequest,
     StopAnswer,
     StopRequest,
+    UnitList,
 )
 from cloudflow.api.paging import decode_token, encode_token, token_int
 from cloudflow.api.services import (
@@ -42,8 +45,8 @@ from cloudflow.api.services import (
 )
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.core.timestamps import iso_from_ms
-from cloudflow.errors import ExecutionDoesNotExistError, InvalidInputError, InvalidTokenError
-from cloudflow.runtime.describe import describe_execution
+from cloudflow.errors import ExecutionDoesNotExistError, InvalidInputError, InvalidTokenError, UnitDoesNotExistError
+from cloudflow.runtime.describe import describe_execution, execution_history
 from cloudflow.runtime.identity import (
     ROOT_UNIT,
     check_name,
@@ -56,6 +59,7 @@ from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.starter import StartRequest as RuntimeStart
 from cloudflow.runtime.starter import StartResult, start_execution
 from cloudflow.runtime.stopper import stop_execution
+from cloudflow.runtime.units import execution_units
 
 TAGS = ["executions"]
 _NAME = re.compile(NAME_PATTERN)
@@ -125,14 +129,26 @@ def _without_data(event: dict[str, Any]) -> dict[str, Any]:
             for key, value in event.items()}
 
 
+def _slice(events: list[dict[str, Any]], reverse: bool, start_id: int, limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` + 1 of `events` (oldest first) from event `start_id` on, backwards when `reverse`."""
+    ordered = reversed(events) if reverse else iter(events)
+    return [event for event in ordered
+            if ((int(event["id"]) <= start_id) if reverse else (int(event["id"]) >= start_id))][:limit + 1]
+
+
 def history_page(rt: Runtime, execution: str, reverse: bool, start_id: int,
-                 limit: int) -> tuple[list[dict[str, Any]], int | None]:
-    """Up to `limit` root-unit events from event `start_id` on (backwards when `reverse`), and where the next
-    page starts (None at the end). One event past the page is read to know whether another page follows."""
+                 limit: int, unit: str = ROOT_UNIT, whole: list[dict[str, Any]] | None = None,
+                 ) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to `limit` events of one unit from event `start_id` on (backwards when `reverse`), and where the
+    next page starts (None at the end). One event past the page is read to know whether another page follows.
+    `whole` is the unit's entire history when it was read already (a child that kept no record: its one
+    page is stored with its result, which the paged page query does not see)."""
     wanted, batch, cursor = limit + 1, min(25, limit + 1), start_id
     events: list[dict[str, Any]] = []
-    while len(events) < wanted and cursor >= 1:
-        pages = catalog(rt).history_pages_from(execution, ROOT_UNIT, cursor, reverse, batch)
+    if whole is not None:
+        events = _slice(whole, reverse, start_id, limit)
+    while whole is None and len(events) < wanted and cursor >= 1:
+        pages = catalog(rt).history_pages_from(execution, unit, cursor, reverse, batch)
         progressed = False
         for page in pages:
             decoded: list[dict[str, Any]] = rt.codec.decode(page.events) or []
@@ -228,17 +244,38 @@ def register(app: APIGatewayRestResolver, services: ApiServices) -> None:
             alias="includeExecutionData", description="Include inputs and outputs in event details.")] = True,
         max_results: MaxResults = DEFAULT_PAGE,
         next_token: NextToken = None,
+        unit: Annotated[str, Query(pattern=UNIT_PATTERN, max_length=400, description=(
+            "The unit whose history to read: `r` (the root, the execution's own history) or a Parallel branch "
+            "or Map iteration's key, as the units route lists them."), examples=["r", "r/4-0.1"])] = ROOT_UNIT,
     ) -> HistoryAnswer:
         rt = services.runtime()
         text = path_value(arn)
         execution = execution_from_arn("executionArn", text)
         if rt.store.get_unit(execution, ROOT_UNIT) is None:
             raise ExecutionDoesNotExistError(f"Execution Does Not Exist: '{text}'")
-        listing = f"history:{execution}:{'backward' if reverse_order else 'forward'}"
+        whole = None
+        if unit != ROOT_UNIT and rt.store.get_unit(execution, unit) is None:
+            whole = execution_history(rt, text, unit)  # no record: it ended in one step (or never ran)
+            if not whole:
+                raise UnitDoesNotExistError(f"Unit Does Not Exist: '{unit}' in execution '{text}'")
+        direction = "backward" if reverse_order else "forward"
+        listing = f"history:{execution}:{direction}" if unit == ROOT_UNIT else f"history:{execution}:{unit}:{direction}"
         start_id = token_int(listing, next_token, minimum=0)
         if start_id is None:
             start_id = _LAST_EVENT if reverse_order else 1
-        events, next_id = history_page(rt, execution, reverse_order, start_id, max_results)
+        events, next_id = history_page(rt, execution, reverse_order, start_id, max_results, unit, whole)
         if not include_execution_data:
             events = [_without_data(event) for event in events]
         return HistoryAnswer(events=events, next_token=encode_token(listing, next_id) if next_id is not None else None)
+
+    @app.get("/executions/<arn>/units", tags=TAGS,
+             summary="An execution's units: the root and each Parallel branch and Map iteration run on its own",
+             description="Each unit keeps its own history (read it with the history route's `unit`). Children "
+                         "are found from their parents' histories; one that has not run yet is not listed. "
+                         "Reads every unit's history: a Map of N iterations costs N reads.",
+             responses=error_responses(400, 404))
+    def units_route(arn: ExecutionArn) -> UnitList:
+        found = execution_units(services.runtime(), path_value(arn))
+        return UnitList(units=[ExecutionUnit(unit=u.unit, status=u.status, events=u.events, parent=u.parent,
+                                             kind=u.kind, state=u.state, index=u.index, attempt=u.attempt)
+                               for u in found])

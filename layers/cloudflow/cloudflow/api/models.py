@@ -351,6 +351,28 @@ class HistoryAnswer(Answer):
     next_token: str | None = None
 
 
+UNIT_PATTERN = r"^r(/[0-9]{1,10}-[0-9]{1,6}\.[0-9]{1,7})*$"
+
+
+class ExecutionUnit(Answer):
+    """One unit of an execution: the root `r`, or a Parallel branch / Map iteration run as its own unit."""
+
+    unit: str = Field(description="The unit's key: pass it as `unit` to the history route.")
+    status: ExecutionStatusName
+    events: int = Field(description="How many history events the unit holds.")
+    parent: str | None = Field(default=None, description="The unit whose Parallel or Map state started this one.")
+    kind: Literal["parallel", "map"] | None = Field(default=None, description="A Parallel branch or a Map iteration.")
+    state: str | None = Field(default=None, description="The Parallel or Map state that fanned it out.")
+    index: int | None = Field(default=None, description="The branch or iteration index.")
+    attempt: int | None = Field(default=None, description="Which run of that state (0, then one per retry).")
+
+
+class UnitList(Answer):
+    """An execution's units: the root first, each child after its parent."""
+
+    units: list[ExecutionUnit]
+
+
 # --- tasks --------------------------------------------------------------------------------------------
 
 

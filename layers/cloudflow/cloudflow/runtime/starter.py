@@ -21,6 +21,7 @@ from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, exe
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.search_index import index_start
 from cloudflow.runtime.tokens import token_prefix
 
 
@@ -92,7 +93,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     digest = _input_digest(request.input)
     existing = rt.store.get_unit(execution, ROOT_UNIT)
     if existing is not None:
-        return _same_start(rt, existing, digest, execution)
+        return _same_start(rt, existing, digest, execution, request.input)
     now = rt.clock.now_ms()
     settings = rt.settings
     info = ExecutionInfo(
@@ -119,14 +120,17 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     except ConflictError:  # a concurrent start with this name won the race
         existing = rt.store.get_unit(execution, ROOT_UNIT)
         assert existing is not None
-        return _same_start(rt, existing, digest, execution)
+        return _same_start(rt, existing, digest, execution, request.input)
+    index_start(rt, request.flow, name, now, request.input)  # before the first step: searchable once started
     send(rt, [_start_message(execution)])
     return StartResult(info.execution_arn, now, version)
 
 
-def _same_start(rt: Runtime, existing: UnitRecord, digest: str, execution: str) -> StartResult:
+def _same_start(rt: Runtime, existing: UnitRecord, digest: str, execution: str, input: Any) -> StartResult:
     if existing.status != ExecutionStatus.RUNNING or existing.attrs.get("input_digest") != digest:
         raise ExecutionAlreadyExistsError(f"Execution Already Exists: '{execution_arn(rt.settings, execution)}'")
+    # The same items again (same keys): repairs a start that crashed between its record and its index.
+    index_start(rt, str(existing.attrs["flow"]), str(existing.attrs["name"]), int(existing.attrs["start_ms"]), input)
     send(rt, [_start_message(execution)])  # harmless if it started already; repairs a crash if not
     return StartResult(execution_arn(rt.settings, execution), int(existing.attrs["start_ms"]),
                        str(existing.attrs["flow_version"]))

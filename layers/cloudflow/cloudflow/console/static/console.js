@@ -32,6 +32,9 @@
   const PAGE_SIZE = 100;
   const HISTORY_PAGE = 1000;
   const HISTORY_MAX_EVENTS = 25000;
+  const UNIT_FETCH_MAX = 50; // unit histories read per refresh: Parallel branches and Map iterations
+  const MAP_DETAIL_MAX = 10; // a Map with more iterations: counts on its node, states from one iteration
+  const UNIT_MAX_EVENTS = 2000;
 
   const main = document.getElementById("main");
   let generation = 0; // bumped on every navigation: stale fetches and timers see it and stop
@@ -151,14 +154,15 @@
 
   const pathPart = (value) => encodeURIComponent(value);
 
-  async function historyOf(arn) {
+  async function historyOf(arn, unit, maxEvents) {
     const events = [];
     let token = null;
     do {
-      const page = await api(`executions/${pathPart(arn)}/history`, {maxResults: HISTORY_PAGE, nextToken: token});
+      const page = await api(`executions/${pathPart(arn)}/history`,
+        {maxResults: HISTORY_PAGE, nextToken: token, unit: unit || null});
       events.push(...(page.events || []));
       token = page.nextToken || null;
-    } while (token && events.length < HISTORY_MAX_EVENTS);
+    } while (token && events.length < (maxEvents || HISTORY_MAX_EVENTS));
     return {events, truncated: Boolean(token)};
   }
 
@@ -306,7 +310,7 @@
         } else if (type === "Map" && (state.ItemProcessor || state.Iterator)) {
           info.compound = true;
           const processor = state.ItemProcessor || state.Iterator;
-          Object.assign(node, {layoutOptions: compoundOptions(textWidth(header, 13, 600) + 28), children: [],
+          Object.assign(node, {layoutOptions: compoundOptions(textWidth(header, 13, 600) + 120), children: [],
             edges: []});
           addScope(node, processor.States, processor.StartAt, `${id}#items`, false);
         } else {
@@ -356,8 +360,9 @@
   }
 
   /**
-   * Lay out `asl` with ELK and draw it in `box`. Returns a handle: `select(name)`, `setStatuses(map)` (state name
-   * -> running|exited|failed|caught|entered), `states` (state name -> info) and `onSelect` (set by the caller).
+   * Lay out `asl` with ELK and draw it in `box`. Returns a handle: `select(name, node)`, `setStatuses(statusOf)`
+   * (node id -> running|exited|failed|caught|entered), `setCounts(countsOf)` (Map nodes), `states` (state name ->
+   * info), `nodes` (node id -> {group, info}) and `onSelect(name, node)` (set by the caller).
    */
   async function drawGraph(asl, box) {
     if (typeof ELK !== "function") throw new Error("the layout library (vendor/elk.bundled.js) did not load");
@@ -376,6 +381,7 @@
 
     const nodesByName = new Map(); // state name -> [g]
     const states = new Map(); // state name -> info (first of that name)
+    const nodes = new Map(); // node id (`root/Fan#1/A1`: scope, then name) -> {group, info, header}
 
     function drawEdges(container, into) {
       for (const edge of container.edges || []) {
@@ -413,7 +419,8 @@
           into.append(group);
         } else if (info.kind === "state") {
           const attributes = {class: `cf-node cf-state cf-type-${info.type}${info.compound ? " cf-compound" : ""}`,
-            "data-testid": "state-node", "data-state": info.name, "data-type": info.type, "data-status": "none",
+            "data-testid": "state-node", "data-state": info.name, "data-node": child.id, "data-type": info.type,
+            "data-status": "none",
             "data-x": Math.round(x), "data-y": Math.round(y), tabindex: 0};
           const group = s("g", attributes, s("title", {text: `${info.name} (${info.type})`}));
           if (info.compound) {
@@ -429,6 +436,7 @@
               s("text", {class: "cf-node-type", x: x + child.width / 2, y: y + 36, "text-anchor": "middle",
                 text: info.type}));
           }
+          nodes.set(child.id, {group, info, x, y: y + 21, width: child.width});
           if (!nodesByName.has(info.name)) nodesByName.set(info.name, []);
           nodesByName.get(info.name).push(group);
           if (!states.has(info.name)) states.set(info.name, info);
@@ -460,21 +468,41 @@
 
     const handle = {
       states,
+      nodes,
       onSelect: null,
       selected: null,
-      select(name) {
+      /** Highlight one node (by id), or every node of a state name when `node` is not given. */
+      select(name, node) {
         handle.selected = name;
-        for (const [stateName, groups] of nodesByName) {
-          for (const group of groups) group.classList.toggle("cf-selected", stateName === name);
+        for (const [id, entry] of nodes) {
+          entry.group.classList.toggle("cf-selected", node ? id === node : entry.info.name === name);
         }
       },
-      setStatuses(statuses) {
-        for (const [name, groups] of nodesByName) {
-          const status = statuses.has(name) ? statuses.get(name).status : "none";
-          for (const group of groups) {
-            for (const known of STATE_STATUSES) group.classList.toggle(`cf-status-${known}`, known === status);
-            group.setAttribute("data-status", status);
+      /** `statusOf(nodeId, info)` -> running|exited|failed|caught|entered|none, for every state node. */
+      setStatuses(statusOf) {
+        for (const [id, entry] of nodes) {
+          const status = statusOf(id, entry.info) || "none";
+          for (const known of STATE_STATUSES) entry.group.classList.toggle(`cf-status-${known}`, known === status);
+          entry.group.setAttribute("data-status", status);
+        }
+      },
+      /** `countsOf(nodeId)` -> a short text shown in a Map node's header ("3 \u2713 / 1 \u2717"), or null. */
+      setCounts(countsOf) {
+        for (const [id, entry] of nodes) {
+          if (entry.info.type !== "Map" || !entry.info.compound) continue;
+          const text = countsOf(id);
+          let label = entry.group.querySelector(":scope > [data-testid=map-counts]");
+          if (!text) {
+            if (label) label.remove();
+            continue;
           }
+          if (!label) {
+            const header = `${entry.info.type} \u00b7 ${entry.info.name}`;
+            label = s("text", {class: "cf-map-counts", "data-testid": "map-counts",
+              x: entry.x + 22 + textWidth(header, 13, 600), y: entry.y});
+            entry.group.querySelector(":scope > text.cf-node-name").after(label);
+          }
+          label.textContent = text;
         }
       },
     };
@@ -482,8 +510,9 @@
       const target = event.target instanceof Element ? event.target.closest("[data-state]") : null;
       if (!target) return;
       const name = target.getAttribute("data-state");
-      handle.select(name);
-      if (handle.onSelect) handle.onSelect(name);
+      const node = target.getAttribute("data-node");
+      handle.select(name, node);
+      if (handle.onSelect) handle.onSelect(name, node);
     };
     svgElement.addEventListener("click", choose);
     svgElement.addEventListener("keydown", (event) => { if (event.key === "Enter") choose(event); });
@@ -570,6 +599,99 @@
       for (const state of states.values()) if (state.status === "running") state.status = "entered";
     }
     return {states, eventState};
+  }
+
+  // --- nested states: Parallel branches and Map iterations run as units with their own history -----------
+
+  /** The graph scope of each unit (`root`, `root/Fan#2`, `root/Each#items`...), from the units list. */
+  function unitScopes(units) {
+    const scopes = new Map();
+    for (const unit of units) {
+      if (!unit.parent) {
+        scopes.set(unit.unit, "root");
+      } else if (scopes.has(unit.parent)) {
+        const base = `${scopes.get(unit.parent)}/${unit.state}`;
+        scopes.set(unit.unit, unit.kind === "map" ? `${base}#items` : `${base}#${unit.index + 1}`);
+      }
+    }
+    return scopes;
+  }
+
+  const joinOf = (unit) => unit.unit.slice(0, unit.unit.lastIndexOf("."));
+
+  /**
+   * Group the child units by graph scope, keeping each scope's latest fan-out only (a retried or re-entered
+   * Parallel or Map starts a new one), and choose whose histories to read: every unit of a small fan-out,
+   * one of a big Map (its first failed iteration, else its last), UNIT_FETCH_MAX in all.
+   */
+  function planUnits(units) {
+    const scopes = unitScopes(units);
+    const groups = new Map(); // scope -> {join, units, kind, shown}
+    for (const unit of units) {
+      const scope = scopes.get(unit.unit);
+      if (!unit.parent || !scope) continue;
+      const join = joinOf(unit);
+      let group = groups.get(scope);
+      if (!group || group.join !== join) groups.set(scope, group = {join, units: [], kind: unit.kind, big: false});
+      group.units.push(unit);
+    }
+    const wanted = [];
+    for (const group of groups.values()) {
+      group.big = group.kind === "map" && group.units.length > MAP_DETAIL_MAX;
+      const failed = group.units.find((unit) => unit.status !== "SUCCEEDED" && unit.status !== "RUNNING");
+      group.representative = failed || group.units[group.units.length - 1];
+      group.picked = group.big ? [group.representative] : group.units;
+      wanted.push(...group.picked);
+    }
+    return {scopes, groups, fetch: wanted.slice(0, UNIT_FETCH_MAX)};
+  }
+
+  const STATUS_RANK = {failed: 5, running: 4, entered: 3, caught: 2, exited: 1, none: 0};
+
+  /** The derived states of one child unit: a unit that failed leaves its last state failed. */
+  function deriveUnitStates(events, unitStatus) {
+    const derived = deriveStates(events, unitStatus);
+    if (unitStatus !== "RUNNING" && unitStatus !== "SUCCEEDED") {
+      for (const state of derived.states.values()) {
+        if (state.status === "entered" || state.status === "running") {
+          state.status = unitStatus === "FAILED" ? "failed" : "entered";
+        }
+      }
+    }
+    return derived;
+  }
+
+  /** What each nested node shows: its status (worst over the scope's read units) and the unit to detail. */
+  function nestedStates(plan, histories) {
+    const byNode = new Map(); // node id -> {status, state, unit, group}
+    for (const [scope, group] of plan.groups) {
+      const read = group.units.filter((unit) => histories.has(unit.unit));
+      // The representative first (its details win), then the others from the last back.
+      read.reverse();
+      read.sort((a, b) => (b === group.representative) - (a === group.representative));
+      for (const unit of read) {
+        const derived = histories.get(unit.unit);
+        for (const [name, state] of derived.states) {
+          const id = `${scope}/${name}`;
+          const known = byNode.get(id);
+          if (!known) {
+            byNode.set(id, {status: state.status, state, unit, group});
+          } else if (STATUS_RANK[state.status] > STATUS_RANK[known.status]) {
+            known.status = state.status;
+          }
+        }
+      }
+    }
+    return byNode;
+  }
+
+  function mapCounts(group) {
+    const count = (status) => group.units.filter((unit) => unit.status === status).length;
+    const parts = [`${count("SUCCEEDED")} \u2713`, `${count("FAILED")} \u2717`];
+    if (count("RUNNING")) parts.push(`${count("RUNNING")} running`);
+    const other = group.units.length - count("SUCCEEDED") - count("FAILED") - count("RUNNING");
+    if (other) parts.push(`${other} stopped`);
+    return parts.join(" / ");
   }
 
   // --- views --------------------------------------------------------------------------------------------
@@ -725,7 +847,7 @@
   async function executionView(gen, arn) {
     setNav("executions");
     const view = {describe: null, derived: null, events: [], graph: null, graphFor: null, selected: null,
-      openEvents: new Set()};
+      selectedNode: null, openEvents: new Set(), plan: null, nested: new Map(), nestedStates: new Map(), ended: new Map()};
     const heading = h("div", {class: "cf-exec-head"});
     const summary = h("div", {class: "cf-card", "data-testid": "execution-summary"});
     const problem = h("div");
@@ -771,24 +893,53 @@
       }
     };
 
+    const unitLabel = (shown) => {
+      const {unit, group} = shown;
+      if (unit.kind !== "map") return `Branch ${unit.index + 1} of ${unit.state}`;
+      const which = group.units.length > 1
+        ? (unit === group.representative && unit.status !== "SUCCEEDED" && unit.status !== "RUNNING"
+          ? " (the first failed)" : unit === group.representative ? " (the last)" : "") : "";
+      return `Iteration ${unit.index} of ${group.units.length}${which}`;
+    };
+
+    const notEntered = (info, node) => {
+      const nested = info && info.scope !== "root";
+      if (!nested) return "This state was not entered (yet).";
+      const plan = view.plan;
+      const scope = node ? node.slice(0, node.lastIndexOf("/")) : null;
+      const group = plan && scope ? plan.groups.get(scope) : null;
+      if (!group) return "Not entered (yet): no branch or iteration has reached the Parallel or Map holding it.";
+      if (!group.units.some((unit) => view.nested.has(unit.unit))) {
+        return `Not read: the console reads the histories of ${UNIT_FETCH_MAX} branches and iterations at most.`;
+      }
+      return group.big ? "Not entered in the iteration shown (the first failed, else the last)."
+        : "Not entered in any branch or iteration (yet).";
+    };
+
     const renderPanel = () => {
       const name = view.selected;
       if (!name) {
         panel.replaceChildren(h("p", {class: "cf-empty", text: "Click a state to see its input, output, error and cause."}));
         return;
       }
-      const info = view.graph ? view.graph.states.get(name) : null;
-      const state = view.derived.states.get(name);
-      const status = state ? state.status : "none";
+      const node = view.selectedNode || `root/${name}`;
+      const entry = view.graph ? view.graph.nodes.get(node) : null;
+      const info = entry ? entry.info : view.graph ? view.graph.states.get(name) : null;
+      const atRoot = !info || info.scope === "root";
+      const shown = atRoot ? null : view.nestedStates.get(node);
+      const state = shown ? shown.state : atRoot ? view.derived.states.get(name) : null;
+      const status = shown ? shown.status : state ? state.status : "none";
+      if (state && state.status === "failed" && state.error === null && info && info.type === "Fail") {
+        state.error = info.state.Error ?? null; // a Fail state in a branch: no ExecutionFailed names its error
+        state.cause = info.state.Cause ?? null;
+      }
       const rows = [h("h3", {"data-testid": "state-name", text: name}),
         facts([["Type", info ? info.type : null], ["Status", status, "state-status"],
+          ["Unit", shown ? unitLabel(shown) : null, "state-unit"],
           ["Entered", state ? `${state.entered} time(s)` : "never"],
           ["Retries", state && state.retries ? String(state.retries) : null]])];
       if (!state) {
-        const nested = info && info.scope !== "root";
-        rows.push(h("p", {class: "cf-empty", text: nested
-          ? "Not in this history: states inside Parallel branches and Map iterations run in their own units."
-          : "This state was not entered (yet)."}));
+        rows.push(h("p", {class: "cf-empty", "data-testid": "state-not-entered", text: notEntered(info, node)}));
       } else {
         rows.push(h("h3", {text: "Input"}), state.input !== null ? jsonBlock(state.input, "state-input")
           : h("p", {class: "cf-empty", text: "\u2014"}));
@@ -802,9 +953,10 @@
       fill(panel, rows);
     };
 
-    const select = (name) => {
+    const select = (name, node) => {
       view.selected = name;
-      if (view.graph) view.graph.select(name);
+      view.selectedNode = node || (name ? `root/${name}` : null);
+      if (view.graph) view.graph.select(name, view.selectedNode);
       renderPanel();
       for (const row of timeline.children) {
         row.classList.toggle("cf-selected", name !== null && row.getAttribute("data-state") === name);
@@ -852,24 +1004,63 @@
         const asl = await aslOf(flow.definition);
         if (gen !== generation) return;
         view.graph = await drawGraph(asl, graphBox);
-        view.graph.onSelect = (name) => select(name);
+        view.graph.onSelect = (name, node) => select(name, node);
       } catch (error) {
         if (gen === generation) graphBox.replaceChildren(errorBox(error, "graph-error"));
       }
     };
 
+    /** The units and the histories of those planned (ended units are read once). */
+    const readUnits = async () => {
+      const {units} = await api(`executions/${pathPart(arn)}/units`);
+      const plan = planUnits(units || []);
+      const histories = new Map();
+      const queue = [...plan.fetch];
+      const worker = async () => {
+        while (queue.length) {
+          const unit = queue.shift();
+          let derived = view.ended.get(unit.unit);
+          if (!derived) {
+            const history = await historyOf(arn, unit.unit, UNIT_MAX_EVENTS);
+            derived = deriveUnitStates(history.events, unit.status);
+            if (unit.status !== "RUNNING") view.ended.set(unit.unit, derived);
+          }
+          histories.set(unit.unit, derived);
+        }
+      };
+      await Promise.all(Array.from({length: 6}, worker));
+      return {plan, histories};
+    };
+
     const refresh = async () => {
       refreshTimer = null;
       try {
-        const [described, history] = await Promise.all([api(`executions/${pathPart(arn)}`), historyOf(arn)]);
+        const [described, history, nested] = await Promise.all([api(`executions/${pathPart(arn)}`), historyOf(arn),
+          readUnits()]);
         if (gen !== generation) return;
         view.describe = described;
         view.events = history.events;
         view.derived = deriveStates(history.events, described.status);
+        view.plan = nested.plan;
+        view.nested = nested.histories;
+        view.nestedStates = nestedStates(nested.plan, nested.histories);
         await ensureGraph(described);
         if (gen !== generation) return;
         renderSummary();
-        if (view.graph) view.graph.setStatuses(view.derived.states);
+        if (view.graph) {
+          view.graph.setStatuses((id, info) => {
+            if (info.scope === "root") {
+              const state = view.derived.states.get(info.name);
+              return state ? state.status : "none";
+            }
+            const shown = view.nestedStates.get(id);
+            return shown ? shown.status : "none";
+          });
+          view.graph.setCounts((id) => {
+            const group = view.plan.groups.get(`${id}#items`);
+            return group ? mapCounts(group) : null;
+          });
+        }
         renderTimeline(history.truncated);
         renderPanel();
         main.setAttribute("data-execution-status", described.status);
