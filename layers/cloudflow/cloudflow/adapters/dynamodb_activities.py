@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 from cloudflow.activities.registry import Activities, ActivityRecord, PendingActivityTask
 from cloudflow.adapters.dynamodb_store import DynamoDbExecutionStore
+from cloudflow.adapters.dynamodb_table import conditional_failed
 from cloudflow.runtime.runtime import Runtime
 
 _REGISTRY_PK = "ACTIVITIES"
@@ -36,11 +37,6 @@ def _queue_pk(activity: str) -> str:
 
 def _task_sk(sequence: int) -> str:
     return f"T#{sequence:012d}"
-
-
-def _conditional_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") in (
-        "ConditionalCheckFailedException", "TransactionCanceledException")
 
 
 def _record(item: dict[str, Any]) -> ActivityRecord:
@@ -76,7 +72,7 @@ class DynamoDbActivityStore:
             self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
             return record
         except ClientError as error:
-            if not _conditional_failed(error):
+            if not conditional_failed(error):
                 raise
         existing = self.get_activity(record.name)
         return existing if existing is not None else self.create_activity(record)  # deleted in between
@@ -132,7 +128,7 @@ class DynamoDbActivityStore:
                 {"Put": {"TableName": self._table, "Item": item}},
             ])
         except ClientError as error:
-            if _conditional_failed(error):
+            if conditional_failed(error):
                 return False  # another run of the same step queued it first
             raise
         return True
@@ -153,7 +149,7 @@ class DynamoDbActivityStore:
             answer = self._db.delete_item(TableName=self._table, Key=key, ConditionExpression="attribute_exists(pk)",
                                           ReturnValues="ALL_OLD")
         except ClientError as error:
-            if _conditional_failed(error):
+            if conditional_failed(error):
                 return False  # another worker took it
             raise
         old = answer.get("Attributes")

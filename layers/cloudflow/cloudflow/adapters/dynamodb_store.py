@@ -20,69 +20,39 @@ counts itself once on the join item the same way. A join of at most 100 children
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from cloudflow.adapters.dynamodb_catalog import DynamoDbCatalog
+from cloudflow.adapters.dynamodb_table import (
+    DESERIALIZER,
+    FLOWS_PK,
+    SERIALIZER,
+    blob_attrs,
+    blob_of,
+    conditional_failed,
+    execution_pk,
+)
 from cloudflow.errors import ConflictError
 from cloudflow.ports import (
     Blob,
-    ExecutionSummary,
-    FlowRecord,
     HistoryPage,
     JoinCount,
     JoinRecord,
-    PublishedVersion,
-    SearchField,
     UnitRecord,
 )
-from cloudflow.runtime.search_index import index_partition, index_sort
 
 SHARD_SIZE = 100
-_RUN_LIMIT_S = 366 * 86400  # an index entry outlives its execution's longest run (a year) plus its retention
-_FLOWS_PK = "FLOWS"  # the flow catalog: one partition, as small as the number of flows
-_SER = TypeSerializer()
-_DES = TypeDeserializer()
 _UNIT_FIELDS = {"pk", "sk", "version", "status", "snap", "snap_ref", "outbox", "outbox_ref", "outbox_key",
                 "expires_at"}
 
 
-def _pk(execution_id: str) -> str:
-    return f"EX#{execution_id}"
-
-
-def _blob_attrs(prefix: str, blob: Blob) -> dict[str, Any]:
-    if blob.ref is not None:
-        return {f"{prefix}_ref": {"S": blob.ref}}
-    if blob.data is not None:
-        return {prefix: {"B": blob.data}}
-    return {}
-
-
-def _blob(item: dict[str, Any], prefix: str) -> Blob:
-    if f"{prefix}_ref" in item:
-        return Blob(ref=item[f"{prefix}_ref"]["S"])
-    if prefix in item:
-        return Blob(data=bytes(item[prefix]["B"]))
-    return Blob()
-
-
-def _conditional_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") in (
-        "ConditionalCheckFailedException", "TransactionCanceledException")
-
-
-class DynamoDbExecutionStore:
-    """The ExecutionStore port on DynamoDB; `client` is a boto3 DynamoDB client (injected)."""
-
-    def __init__(self, client: Any, table: str, retention_days: int = 90) -> None:
-        self._db = client
-        self._table = table
-        self._retention_s = retention_days * 86400
+class DynamoDbExecutionStore(DynamoDbCatalog):
+    """The ExecutionStore port on DynamoDB (with the management API's queries, DynamoDbCatalog); `client`
+    is a boto3 DynamoDB client (injected)."""
 
     def _expiry(self) -> dict[str, Any]:
         """TTL for join, result, parked-input and mock-counter items (they outlive no execution's history)."""
@@ -92,30 +62,30 @@ class DynamoDbExecutionStore:
 
     def get_unit(self, execution_id: str, unit: str) -> UnitRecord | None:
         item = self._db.get_item(TableName=self._table, ConsistentRead=True,
-                                 Key={"pk": {"S": _pk(execution_id)}, "sk": {"S": f"U#{unit}"}}).get("Item")
+                                 Key={"pk": {"S": execution_pk(execution_id)}, "sk": {"S": f"U#{unit}"}}).get("Item")
         return None if item is None else self._unit(execution_id, item)
 
     def _unit(self, execution_id: str, item: dict[str, Any]) -> UnitRecord:
-        attrs = {k: _DES.deserialize(v) for k, v in item.items() if k not in _UNIT_FIELDS}
+        attrs = {k: DESERIALIZER.deserialize(v) for k, v in item.items() if k not in _UNIT_FIELDS}
         return UnitRecord(
             execution_id=execution_id, unit=item["sk"]["S"][2:], version=int(item["version"]["N"]),
-            status=item["status"]["S"], snapshot=_blob(item, "snap"), outbox=_blob(item, "outbox"),
+            status=item["status"]["S"], snapshot=blob_of(item, "snap"), outbox=blob_of(item, "outbox"),
             outbox_key=item.get("outbox_key", {}).get("S", ""), attrs=attrs,
             expires_at=int(item["expires_at"]["N"]) if "expires_at" in item else None,
         )
 
     def save_unit(self, record: UnitRecord, expected_version: int) -> None:
         item: dict[str, Any] = {
-            "pk": {"S": _pk(record.execution_id)}, "sk": {"S": f"U#{record.unit}"},
+            "pk": {"S": execution_pk(record.execution_id)}, "sk": {"S": f"U#{record.unit}"},
             "version": {"N": str(record.version)}, "status": {"S": record.status},
             "outbox_key": {"S": record.outbox_key},
-            **_blob_attrs("snap", record.snapshot), **_blob_attrs("outbox", record.outbox),
+            **blob_attrs("snap", record.snapshot), **blob_attrs("outbox", record.outbox),
         }
         if record.expires_at is not None:
             item["expires_at"] = {"N": str(record.expires_at)}
         for key, value in record.attrs.items():
             if value is not None:
-                item[key] = _SER.serialize(value)
+                item[key] = SERIALIZER.serialize(value)
         if expected_version == 0:
             condition, values = "attribute_not_exists(pk)", {}
         else:
@@ -124,34 +94,15 @@ class DynamoDbExecutionStore:
             self._db.put_item(TableName=self._table, Item=item, ConditionExpression=condition,
                               **({"ExpressionAttributeValues": values} if values else {}))
         except ClientError as error:
-            if _conditional_failed(error):
+            if conditional_failed(error):
                 raise ConflictError(f"unit {record.unit} of {record.execution_id} moved past version "
                                     f"{expected_version}") from error
             raise
 
     def list_units(self, execution_id: str, prefix: str) -> list[UnitRecord]:
-        items = self._query(_pk(execution_id), f"U#{prefix}",
+        items = self._query(execution_pk(execution_id), f"U#{prefix}",
                             projection="pk, sk, version, #s, outbox_key", names={"#s": "status"})
         return [self._unit(execution_id, item) for item in items]
-
-    def _query(self, pk: str, sk_prefix: str, projection: str | None = None,
-               names: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        kwargs: dict[str, Any] = {
-            "TableName": self._table, "ConsistentRead": True,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": sk_prefix}},
-        }
-        if projection:
-            kwargs["ProjectionExpression"] = projection
-        if names:
-            kwargs["ExpressionAttributeNames"] = names
-        items: list[dict[str, Any]] = []
-        while True:
-            page = self._db.query(**kwargs)
-            items.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # --- history and usage ---------------------------------------------------------------------
 
@@ -159,7 +110,7 @@ class DynamoDbExecutionStore:
     def _page_attrs(page: HistoryPage) -> dict[str, Any]:
         attrs: dict[str, Any] = {
             "first_event_id": {"N": str(page.first_event_id)}, "count": {"N": str(page.count)},
-            "transitions": {"N": str(page.transitions)}, **_blob_attrs("events", page.events),
+            "transitions": {"N": str(page.transitions)}, **blob_attrs("events", page.events),
         }
         if page.transitions:  # the sparse Usage index holds only pages that metered something
             attrs["usage_pk"] = {"S": f"USAGE#{page.flow}#{page.day}"}
@@ -169,24 +120,24 @@ class DynamoDbExecutionStore:
         return attrs
 
     def put_history_page(self, page: HistoryPage) -> None:
-        item = {"pk": {"S": _pk(page.execution_id)}, "sk": {"S": f"H#{page.unit}#{page.first_event_id:010d}"},
+        item = {"pk": {"S": execution_pk(page.execution_id)}, "sk": {"S": f"H#{page.unit}#{page.first_event_id:010d}"},
                 **self._page_attrs(page)}
         self._db.put_item(TableName=self._table, Item=item)
 
     def history_pages(self, execution_id: str, unit: str) -> list[HistoryPage]:
-        items = self._query(_pk(execution_id), f"H#{unit}#")
+        items = self._query(execution_pk(execution_id), f"H#{unit}#")
         join_id, dot, index = unit.rpartition(".")
         if dot:
             final = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
-                "pk": {"S": _pk(execution_id)}, "sk": {"S": f"R#{join_id}#{int(index):07d}"}}).get("Item")
+                "pk": {"S": execution_pk(execution_id)}, "sk": {"S": f"R#{join_id}#{int(index):07d}"}}).get("Item")
             if final is not None and "first_event_id" in final:
                 items.append(final)
-        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
+        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
 
     def metered_transitions(self, execution_id: str) -> int:
-        pages = self._query(_pk(execution_id), "H#", projection="transitions")
-        finals = self._query(_pk(execution_id), "R#", projection="transitions")
+        pages = self._query(execution_pk(execution_id), "H#", projection="transitions")
+        finals = self._query(execution_pk(execution_id), "R#", projection="transitions")
         return sum(int(item["transitions"]["N"]) for item in (*pages, *finals) if "transitions" in item)
 
     def usage(self, flow: str, day: str) -> int:
@@ -209,7 +160,7 @@ class DynamoDbExecutionStore:
             self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(pk)", Item={
                 "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"V#{version}"}, "definition": {"S": definition}})
         except ClientError as error:
-            if not _conditional_failed(error):  # the same version exists: versions are immutable
+            if not conditional_failed(error):  # the same version exists: versions are immutable
                 raise
 
     def get_flow(self, name: str, version: str) -> str | None:
@@ -241,7 +192,7 @@ class DynamoDbExecutionStore:
     # --- joins ---------------------------------------------------------------------------------
 
     def _join_key(self, execution_id: str, sk: str) -> dict[str, Any]:
-        return {"pk": {"S": _pk(execution_id)}, "sk": {"S": sk}}
+        return {"pk": {"S": execution_pk(execution_id)}, "sk": {"S": sk}}
 
     def create_join(self, join: JoinRecord) -> None:
         item: dict[str, Any] = {
@@ -258,7 +209,7 @@ class DynamoDbExecutionStore:
         try:
             self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
-            if not _conditional_failed(error):
+            if not conditional_failed(error):
                 raise
 
     def get_join(self, execution_id: str, join_id: str) -> JoinRecord | None:
@@ -281,7 +232,7 @@ class DynamoDbExecutionStore:
 
     def put_child_inputs(self, execution_id: str, join_id: str, inputs: list[tuple[int, Blob]]) -> None:
         requests = [{"PutRequest": {"Item": {**self._join_key(execution_id, f"I#{join_id}#{index:07d}"),
-                                             **_blob_attrs("input", blob), **self._expiry()}}}
+                                             **blob_attrs("input", blob), **self._expiry()}}}
                     for index, blob in inputs]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self._table: requests[start:start + 25]}
@@ -291,20 +242,20 @@ class DynamoDbExecutionStore:
     def get_child_input(self, execution_id: str, join_id: str, index: int) -> Blob | None:
         item = self._db.get_item(TableName=self._table, ConsistentRead=True,
                                  Key=self._join_key(execution_id, f"I#{join_id}#{index:07d}")).get("Item")
-        return None if item is None else _blob(item, "input")
+        return None if item is None else blob_of(item, "input")
 
     def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
                    final_page: HistoryPage | None = None) -> None:
-        item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **_blob_attrs("result", result),
+        item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **blob_attrs("result", result),
                 **self._expiry()}
         if final_page is not None:
             item.update(self._page_attrs(final_page))
         self._db.put_item(TableName=self._table, Item=item)
 
     def results(self, execution_id: str, join_id: str) -> list[Blob]:
-        items = self._query(_pk(execution_id), f"R#{join_id}#", projection="#r, result_ref",
+        items = self._query(execution_pk(execution_id), f"R#{join_id}#", projection="#r, result_ref",
                             names={"#r": "result"})
-        return [_blob(item, "result") for item in items]
+        return [blob_of(item, "result") for item in items]
 
     def count_child(
         self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int
@@ -353,37 +304,22 @@ class DynamoDbExecutionStore:
             )
             return True, dict(answer["Attributes"])
         except ClientError as error:
-            if not _conditional_failed(error):
+            if not conditional_failed(error):
                 raise
             old: Any = error.response.get("Item")
             if old is None:  # older endpoints do not return the item: read it
                 old = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
             return False, dict(old)
 
-    # --- the management API: flow catalog, published versions, executions by flow, history pages ---
-
-    def _query_upto(self, kwargs: dict[str, Any], count: int) -> list[dict[str, Any]]:
-        """Up to `count` items of a query (following its pages: a 1 MB page may hold fewer)."""
-        items: list[dict[str, Any]] = []
-        kwargs = {**kwargs, "Limit": count}
-        while len(items) < count:
-            page = self._db.query(**kwargs)
-            items.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-            kwargs["Limit"] = count - len(items)
-        return items[:count]
-
     def register_flow(self, name: str, now_ms: int, must_be_new: bool) -> bool:
-        key = {"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}
+        key = {"pk": {"S": FLOWS_PK}, "sk": {"S": f"F#{name}"}}
         if must_be_new:
             try:
                 self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(pk)", Item={
                     **key, "name": {"S": name}, "created_ms": {"N": str(now_ms)}, "updated_ms": {"N": str(now_ms)}})
                 return True
             except ClientError as error:
-                if _conditional_failed(error):
+                if conditional_failed(error):
                     return False
                 raise
         self._db.update_item(
@@ -392,206 +328,3 @@ class DynamoDbExecutionStore:
             ExpressionAttributeNames={"#n": "name"},
             ExpressionAttributeValues={":n": {"S": name}, ":t": {"N": str(now_ms)}})
         return True
-
-    @staticmethod
-    def _flow_record(item: dict[str, Any]) -> FlowRecord:
-        return FlowRecord(item["name"]["S"], int(item["created_ms"]["N"]), int(item["updated_ms"]["N"]))
-
-    def get_flow_record(self, name: str) -> FlowRecord | None:
-        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
-            "pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}).get("Item")
-        return None if item is None else self._flow_record(item)
-
-    def list_flows(self, after: str | None, limit: int) -> tuple[list[FlowRecord], bool]:
-        kwargs: dict[str, Any] = {
-            "TableName": self._table, "ConsistentRead": True,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :f)",
-            "ExpressionAttributeValues": {":pk": {"S": _FLOWS_PK}, ":f": {"S": "F#"}},
-        }
-        if after is not None:
-            kwargs["ExclusiveStartKey"] = {"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{after}"}}
-        items = self._query_upto(kwargs, limit + 1)  # one look-ahead says whether another page follows
-        return [self._flow_record(item) for item in items[:limit]], len(items) > limit
-
-    def list_flow_aliases(self, name: str) -> dict[str, str]:
-        return {item["sk"]["S"][2:]: item["version"]["S"] for item in self._query(f"FLOW#{name}", "A#")}
-
-    def delete_flow(self, name: str) -> None:
-        # The catalog entry goes first: a delete cut short leaves a flow that still exists (its LATEST alias),
-        # which a retry deletes, rather than a listed flow that does not.
-        keys = [{"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}}]
-        keys.extend({"pk": item["pk"], "sk": item["sk"]}
-                    for prefix in ("A#", "P#") for item in self._query(f"FLOW#{name}", prefix, projection="pk, sk"))
-        for start in range(0, len(keys), 25):
-            pending: dict[str, Any] = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start:start + 25]]}
-            while pending:
-                pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-
-    @staticmethod
-    def _published(name: str, item: dict[str, Any]) -> PublishedVersion:
-        return PublishedVersion(name, int(item["sk"]["S"][2:]), item["version"]["S"], int(item["created_ms"]["N"]),
-                                item.get("description", {}).get("S", ""))
-
-    def _published_range(self, name: str, newest_first: bool, below: int | None, count: int) -> list[PublishedVersion]:
-        high = f"P#{below - 1:010d}" if below is not None else "P#9999999999"
-        if below is not None and below <= 1:
-            return []
-        items = self._query_upto({
-            "TableName": self._table, "ConsistentRead": True, "ScanIndexForward": not newest_first,
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
-            "ExpressionAttributeValues": {":pk": {"S": f"FLOW#{name}"}, ":lo": {"S": "P#0000000000"},
-                                          ":hi": {"S": high}},
-        }, count)
-        return [self._published(name, item) for item in items]
-
-    def publish_version(self, name: str, version: str, now_ms: int, description: str = "") -> PublishedVersion:
-        while True:
-            newest = self._published_range(name, True, None, 1)
-            if newest and newest[0].version == version:
-                return newest[0]  # nothing changed since the last publish: that version, as Step Functions does
-            number = newest[0].number + 1 if newest else 1
-            item = {"pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"P#{number:010d}"}, "version": {"S": version},
-                    "created_ms": {"N": str(now_ms)}}
-            if description:
-                item["description"] = {"S": description}
-            try:
-                self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-                return PublishedVersion(name, number, version, now_ms, description)
-            except ClientError as error:  # a concurrent publish took this number: look again
-                if not _conditional_failed(error):
-                    raise
-
-    def get_published_version(self, name: str, number: int) -> PublishedVersion | None:
-        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key={
-            "pk": {"S": f"FLOW#{name}"}, "sk": {"S": f"P#{number:010d}"}}).get("Item")
-        return None if item is None else self._published(name, item)
-
-    def list_published_versions(self, name: str, before: int | None, limit: int) -> tuple[list[PublishedVersion], bool]:
-        found = self._published_range(name, True, before, limit + 1)
-        return found[:limit], len(found) > limit
-
-    def list_executions(
-        self, flow: str, status: str | None, started_from_ms: int | None, started_before_ms: int | None,
-        after: tuple[int, str] | None, limit: int,
-    ) -> tuple[list[ExecutionSummary], bool]:
-        low = f"{max(started_from_ms or 0, 0):013d}"
-        high = f"{started_before_ms - 1:013d}#~" if started_before_ms is not None else "9999999999999#~"
-        if started_before_ms is not None and (started_before_ms <= 0 or low > high):
-            return [], False
-        kwargs: dict[str, Any] = {
-            "TableName": self._table, "IndexName": "ByFlow", "ScanIndexForward": False,
-            "KeyConditionExpression": "gsi1pk = :f AND gsi1sk BETWEEN :lo AND :hi",
-            "ExpressionAttributeValues": {":f": {"S": f"FLOW#{flow}"}, ":lo": {"S": low}, ":hi": {"S": high}},
-        }
-        if status is not None:
-            kwargs["FilterExpression"] = "#s = :s"
-            kwargs["ExpressionAttributeNames"] = {"#s": "status"}
-            kwargs["ExpressionAttributeValues"][":s"] = {"S": status}
-        if after is not None:
-            start_ms, name = after
-            kwargs["ExclusiveStartKey"] = {
-                "gsi1pk": {"S": f"FLOW#{flow}"}, "gsi1sk": {"S": f"{start_ms:013d}#{name}"},
-                "pk": {"S": _pk(f"{flow}:{name}")}, "sk": {"S": "U#r"}}
-        items = self._query_upto(kwargs, limit + 1)
-        found = [ExecutionSummary(flow=flow, name=item["name"]["S"], status=item["status"]["S"],
-                                  start_ms=int(item["start_ms"]["N"]),
-                                  stop_ms=int(item["stop_ms"]["N"]) if "stop_ms" in item else None)
-                 for item in items[:limit]]
-        return found, len(items) > limit
-
-    def history_pages_from(self, execution_id: str, unit: str, event_id: int, reverse: bool,
-                           limit: int) -> list[HistoryPage]:
-        prefix = f"H#{unit}#"
-        first, last = f"{prefix}{0:010d}", f"{prefix}{max(event_id, 0):010d}"
-        base: dict[str, Any] = {
-            "TableName": self._table, "ConsistentRead": True,
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
-        }
-        values = {":pk": {"S": _pk(execution_id)}, ":lo": {"S": first}, ":hi": {"S": last}}
-        if reverse:  # from the page holding the event backwards: one descending query
-            items = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, limit)
-        else:
-            holding = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, 1)
-            start = holding[0]["sk"]["S"] if holding else first
-            items = self._query_upto({**base, "ExpressionAttributeValues": {
-                **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{9_999_999_999:010d}"}}}, limit)
-        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), _blob(i, "events"),
-                            int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
-
-    # --- searchable input fields ---------------------------------------------------------------------
-
-    def get_search_fields(self, name: str) -> list[SearchField] | None:
-        item = self._db.get_item(TableName=self._table, Key={"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}},
-                                 ProjectionExpression="search_fields").get("Item")
-        if not item or "search_fields" not in item:
-            return None
-        return [SearchField(str(f["name"]), str(f["path"])) for f in json.loads(item["search_fields"]["S"])]
-
-    def put_search_fields(self, name: str, fields: list[SearchField]) -> bool:
-        text = json.dumps([{"name": f.name, "path": f.path} for f in fields], separators=(",", ":"))
-        try:
-            self._db.update_item(TableName=self._table, Key={"pk": {"S": _FLOWS_PK}, "sk": {"S": f"F#{name}"}},
-                                 UpdateExpression="SET search_fields = :f", ConditionExpression="attribute_exists(pk)",
-                                 ExpressionAttributeValues={":f": {"S": text}})
-            return True
-        except ClientError as error:
-            if _conditional_failed(error):
-                return False
-            raise
-
-    def put_search_entries(self, flow: str, name: str, start_ms: int, values: dict[str, str]) -> None:
-        expires = {"N": str(time.time_ns() // 1_000_000_000 + self._retention_s + _RUN_LIMIT_S)}
-        requests = [{"PutRequest": {"Item": {
-            "pk": {"S": index_partition(flow, field, text)}, "sk": {"S": index_sort(start_ms, name)},
-            "name": {"S": name}, "start_ms": {"N": str(start_ms)}, "expires_at": expires}}}
-            for field, text in sorted(values.items())]
-        for start in range(0, len(requests), 25):
-            pending: dict[str, Any] = {self._table: requests[start:start + 25]}
-            while pending:
-                pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-
-    def search_executions(
-        self, flow: str, field: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
-    ) -> tuple[list[ExecutionSummary], bool]:
-        partition = index_partition(flow, field, value)
-        kwargs: dict[str, Any] = {
-            "TableName": self._table, "ScanIndexForward": False, "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
-        }
-        if after is not None:
-            kwargs["ExclusiveStartKey"] = {"pk": {"S": partition}, "sk": {"S": index_sort(*after)}}
-        found: list[ExecutionSummary] = []
-        while len(found) <= limit:  # one look-ahead says whether another page follows
-            page = self._db.query(**kwargs, Limit=min(100, max(limit + 1 - len(found), 25)))
-            entries = [(item["name"]["S"], int(item["start_ms"]["N"])) for item in page.get("Items", [])]
-            found.extend(self._current(flow, entries, status))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found[:limit], len(found) > limit
-
-    def _current(self, flow: str, entries: list[tuple[str, int]], status: str | None) -> list[ExecutionSummary]:
-        """The indexed executions' root records as they stand, in index order: those gone (expired, or the
-        name reused since) left out, and with `status` only those in it."""
-        if not entries:
-            return []
-        keys = [{"pk": {"S": _pk(f"{flow}:{name}")}, "sk": {"S": "U#r"}} for name, _ in entries]
-        got: dict[str, dict[str, Any]] = {}
-        pending: dict[str, Any] = {self._table: {
-            "Keys": keys, "ConsistentRead": True, "ProjectionExpression": "#n, #s, start_ms, stop_ms",
-            "ExpressionAttributeNames": {"#n": "name", "#s": "status"}}}
-        while pending:
-            answer = self._db.batch_get_item(RequestItems=pending)
-            for item in answer.get("Responses", {}).get(self._table, []):
-                got[item["name"]["S"]] = item
-            pending = answer.get("UnprocessedKeys") or {}
-        summaries = []
-        for name, start_ms in entries:
-            item = got.get(name)
-            if item is None or int(item["start_ms"]["N"]) != start_ms or (
-                    status is not None and item["status"]["S"] != status):
-                continue
-            summaries.append(ExecutionSummary(flow=flow, name=name, status=item["status"]["S"],
-                                              start_ms=int(item["start_ms"]["N"]),
-                                              stop_ms=int(item["stop_ms"]["N"]) if "stop_ms" in item else None))
-        return summaries
