@@ -16,9 +16,9 @@ from cloudflow.asl.model import StateMachine
 from cloudflow.core.commands import CancelWakeUp, CompleteExecution, InvokeTask, ScheduleWakeUp
 from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.engine import advance
-from cloudflow.core.events import Event, ExecutionStarted, TaskFailed, TaskSubmitted, TaskSucceeded, WakeUpDue
+from cloudflow.core.events import Event, ExecutionStarted, WakeUpDue
 from cloudflow.core.snapshot import ExecutionInfo, ExecutionSnapshot, new_snapshot
-from cloudflow.local.task_outcome import NoAnswer, TaskAccepted, TaskResolver, TaskReturned, TaskThrew
+from cloudflow.local.task_outcome import TaskResolver, outcome_event
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
@@ -134,13 +134,5 @@ def run_to_end(
 
 
 def _answer(resolver: TaskResolver, command: InvokeTask) -> list[Event]:
-    outcome = resolver.resolve(command)
-    if isinstance(outcome, TaskReturned):
-        return [TaskSucceeded(command.token, outcome.output)]
-    if isinstance(outcome, TaskThrew):
-        return [TaskFailed(command.token, outcome.error, outcome.cause)]
-    if isinstance(outcome, TaskAccepted):
-        return [TaskSubmitted(command.token, outcome.output)]
-    if outcome is None or isinstance(outcome, NoAnswer):
-        return []
-    raise TypeError(f"resolver answered {outcome!r}")
+    event = outcome_event(resolver.resolve(command), command.token)
+    return [] if event is None else [event]

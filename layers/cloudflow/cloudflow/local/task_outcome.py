@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cloudflow.core.commands import InvokeTask
+from cloudflow.core.events import TaskFailed, TaskSubmitted, TaskSucceeded
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,14 @@ class TaskResolver(Protocol):
     def resolve(self, invocation: InvokeTask) -> TaskOutcome | None:
         """The outcome for this invocation, or None to let the next resolver try."""
         ...
+
+
+def outcome_event(outcome: TaskOutcome | None, token: str) -> TaskSucceeded | TaskFailed | TaskSubmitted | None:
+    """The engine event an outcome makes for the task behind `token`; None while it waits (or nobody knew it)."""
+    if isinstance(outcome, TaskReturned):
+        return TaskSucceeded(token, outcome.output)
+    if isinstance(outcome, TaskThrew):
+        return TaskFailed(token, outcome.error, outcome.cause)
+    if isinstance(outcome, TaskAccepted):
+        return TaskSubmitted(token, outcome.output)
+    return None

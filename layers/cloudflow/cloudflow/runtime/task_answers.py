@@ -14,13 +14,11 @@ A mock config's answers are no real call: they are applied in the step, for ever
 
 from __future__ import annotations
 
-from typing import Any
-
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.events import TaskFailed, TaskSubmitted, TaskSucceeded
 from cloudflow.errors import TaskDoesNotExistError, TaskTimedOutError
-from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, no_local_answer_cause
-from cloudflow.local.task_outcome import TaskAccepted, TaskOutcome, TaskResolver, TaskReturned, TaskThrew
+from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, FirstAnswer, no_local_answer_cause
+from cloudflow.local.task_outcome import TaskOutcome, TaskResolver, outcome_event
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.callbacks import send_task_failure, send_task_success
 from cloudflow.runtime.child_flows import ChildFlowResolver
@@ -57,32 +55,26 @@ def integration_resolvers(rt: Runtime, execution_id: str) -> list[TaskResolver]:
 
 
 def first_outcome(resolvers: list[TaskResolver], command: InvokeTask) -> TaskOutcome | None:
-    return next((o for o in (r.resolve(command) for r in resolvers) if o is not None), None)
+    return FirstAnswer(resolvers).resolve(command)
 
 
-def answer_event(outcome: TaskOutcome | None, command: InvokeTask) -> Any:
-    """The engine event for a task's outcome in the step; None while it waits."""
-    if isinstance(outcome, TaskReturned):
-        return TaskSucceeded(command.token, outcome.output)
-    if isinstance(outcome, TaskThrew):
-        return TaskFailed(command.token, outcome.error, outcome.cause)
+def answer_event(outcome: TaskOutcome | None, command: InvokeTask) -> TaskSucceeded | TaskFailed | TaskSubmitted | None:
+    """The engine event for a task's outcome; None while it waits. A task that does not wait and that nobody
+    knows fails (States.Runtime, naming the resource)."""
     if outcome is None and command.pattern != "callback":
         return TaskFailed(command.token, NO_LOCAL_ANSWER_ERROR, no_local_answer_cause(command))
-    return None  # a callback task: it waits for SendTask* with its token
+    return outcome_event(outcome, command.token)
 
 
 def carry_out_waiting_task(rt: Runtime, execution_id: str, command: InvokeTask) -> None:
-    """Call the integration of a task that waits, after its step committed; queue an immediate answer."""
-    outcome = first_outcome(integration_resolvers(rt, execution_id), command)
-    if isinstance(outcome, TaskAccepted):
-        parts = decode_token(command.token)
-        send(rt, [WorkMessage(execution_id=parts.execution_id, unit=parts.unit, kind="event",
-                              key=f"submitted:{command.token}",
-                              event=event_to_dict(TaskSubmitted(command.token, outcome.output)))])
-        return
-    event = answer_event(outcome, command)
+    """Call the integration of a task that waits, after its step committed; queue what it answered at once."""
+    event = answer_event(first_outcome(integration_resolvers(rt, execution_id), command), command)
     try:
-        if isinstance(event, TaskSucceeded):
+        if isinstance(event, TaskSubmitted):  # accepted (a child flow started): the parent's history names it
+            parts = decode_token(command.token)
+            send(rt, [WorkMessage(execution_id=parts.execution_id, unit=parts.unit, kind="event",
+                                  key=f"submitted:{command.token}", event=event_to_dict(event))])
+        elif isinstance(event, TaskSucceeded):
             send_task_success(rt, command.token, event.output)
         elif isinstance(event, TaskFailed):
             send_task_failure(rt, command.token, event.error, event.cause)
