@@ -19,6 +19,7 @@ from typing import Any
 
 from cloudflow.cli_api import add_api_commands
 from cloudflow.cli_api.commands import add_target_options
+from cloudflow.cli_api.console_proxy import add_console_command
 from cloudflow.errors import CloudFlowError, InvalidDefinitionError, InvalidInputError
 
 EXIT_OK, EXIT_NOT_SUCCEEDED, EXIT_INVALID = 0, 1, 2
@@ -251,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--exit", action="store_true", help="stop once the example ended instead of serving")
     demo.set_defaults(handler=_command_demo)
     add_api_commands(sub)
+    add_console_command(sub)  # a deployed stack's console through a local signing proxy
     return parser
 
 
