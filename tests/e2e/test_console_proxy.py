@@ -251,6 +251,21 @@ def test_a_stack_named_by_name_is_found_in_its_outputs_and_signed_for(chain: Cha
     assert (status, listed["flows"]) == (200, []) and chain.upstream.accepted == [f"GET {STAGE}/flows"]
 
 
+def test_the_region_may_come_from_aws_region_alone(chain: Chain, aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import botocore.session
+
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {"ManagementApiUrl": {"Value": chain.upstream.url + "/"}}}
+    aws.client("cloudformation", region_name=REGION).create_stack(StackName="cloudflow-env",
+                                                                  TemplateBody=json.dumps(template))
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", REGION)  # what the AWS CLI v2 and the SDKs read; botocore does not
+    session = botocore.session.Session()
+    session.set_credentials(CREDENTIALS.access_key, CREDENTIALS.secret_key, CREDENTIALS.token)
+    upstream = Upstream.from_target(Target.chosen(None, "cloudflow-env", None, use_environment=False), session)
+    assert upstream.endpoint == chain.upstream.url
+
+
 def test_an_unreachable_api_is_a_clear_error_document() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))

@@ -67,7 +67,8 @@ def connect(target: Target, session: Any = None) -> ApiClient:
         # The signature's region is the API's own, whatever --region says.
         return ApiClient(target.endpoint, sigv4_signer(_credentials(session), signed.group(1)))
     session = session or _botocore_session(target.profile)
-    region = target.region or session.get_config_variable("region")
+    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which the AWS CLI v2 and the SDKs also honour.
+    region = target.region or session.get_config_variable("region") or os.environ.get("AWS_REGION")
     if not region:
         raise ConnectionProblem("NoRegion", "no AWS region: pass --region or set AWS_REGION (or a profile's region)")
     credentials = _credentials(session)  # first: without them CloudFormation would only say "Unable to locate"
