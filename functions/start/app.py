@@ -1,7 +1,7 @@
 """StartFunction: StartExecution, invoked directly, through API Gateway, by EventBridge or a schedule.
 
 Direct / API body: ``{"flow", "input", "name"?, "version"?, "definition"?, "maxTransitions"?, "testCase"?,
-"mockConfig"?}``
+"mockConfig"?, "tags"?: [{"key", "value"}]}``
 answers ``{"executionArn", "startDate", "version"}``. A raw EventBridge event starts the flow named
 by CLOUDFLOW_EVENT_FLOW with the whole event as input, named by the event id, so EventBridge's
 redeliveries start it only once.
@@ -39,7 +39,7 @@ def _start(payload: Any) -> dict[str, Any]:
     result = start_execution(shared_runtime(), StartRequest(
         flow=request.flow_name(), input=request.input, name=request.name, version=request.version,
         definition=request.definition, max_transitions=request.max_transitions, test_case=request.test_case,
-        mock_config=request.mock_config))
+        mock_config=request.mock_config, tags=request.execution_tags()))
     logger.append_keys(execution_arn=result.execution_arn)
     logger.info("execution started")
     metrics.add_metric(name="ExecutionsStarted", unit=MetricUnit.Count, value=1)

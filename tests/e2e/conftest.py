@@ -103,3 +103,84 @@ def local_runtime(aws: Any) -> Callable[..., Any]:
         return LocalRuntime(aws, VirtualClock(START_MS), project=REPO, stack=f"cloudflow-test{made}", **options)
 
     return make
+
+
+# --- the API's contract tests over two transports ----------------------------------------------------------
+
+TRANSPORTS = ("handler", "http")
+# The contract tests a session collected per transport, before -k, -m or --deselect narrowed them: the route
+# coverage check (test_api_route_coverage.py) runs only when every one of them was selected.
+CONTRACT_TESTS = pytest.StashKey[dict[str, set[str]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "handler_only(reason): an API contract test (or one case of it) that runs through the api "
+                   "handler alone; the reason says why it cannot, or need not, also go over HTTP")
+    config.addinivalue_line("markers", "route_coverage: runs after every other test (it reads what they sent)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses `api_transport` (through `api` or `api_client`) runs once per transport:
+    `[handler]` calls the api Lambda handler with REST proxy events, `[http]` sends the same requests over
+    HTTP to the local stack serving the same runtime."""
+    if "api_transport" in metafunc.fixturenames:
+        metafunc.parametrize("api_transport", TRANSPORTS, ids=TRANSPORTS)
+
+
+def _transport(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return None if callspec is None else callspec.params.get("api_transport")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect, so the coverage check can tell they did
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`[http]` items of tests (or cases) marked `handler_only` are deselected, as the root conftest deselects
+    `deployed` ones; route coverage checks go last."""
+    dropped: list[pytest.Item] = []
+    kept: list[pytest.Item] = []
+    for item in items:
+        only = item.get_closest_marker("handler_only")
+        if only is not None and not only.kwargs.get("reason"):
+            raise pytest.UsageError(f"{item.nodeid}: handler_only needs a reason")
+        (dropped if only is not None and _transport(item) == "http" else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    last = [item for item in kept if item.get_closest_marker("route_coverage") is not None]
+    items[:] = [item for item in kept if item.get_closest_marker("route_coverage") is None] + last
+    contract: dict[str, set[str]] = {}
+    for item in items:
+        transport = _transport(item)
+        if transport is not None:
+            contract.setdefault(transport, set()).add(item.nodeid)
+    config.stash[CONTRACT_TESTS] = contract
+
+
+@pytest.fixture(scope="session")
+def sent_log() -> Any:
+    """What the contract tests sent over each transport in this session (see test_api_route_coverage.py)."""
+    from tests.e2e.api_client import SentLog
+
+    return SentLog()
+
+
+@pytest.fixture
+def api_client(api_transport: str, sent_log: Any) -> Iterator[Callable[[Any], Any]]:
+    """`api_client(lr)`: a client of `lr`'s management API over this test's transport (logging to `sent_log`)."""
+    from contextlib import ExitStack
+
+    from tests.e2e.api_client import ApiClient, HttpApiClient, served_over_http
+
+    with ExitStack() as servers:
+        def make(lr: Any) -> Any:
+            if api_transport == "handler":
+                return ApiClient(lr, sent_log)
+            return HttpApiClient(lr, servers.enter_context(served_over_http(lr)), sent_log)
+
+        yield make
+
+
+@pytest.fixture
+def api(local_runtime: Callable[..., Any], api_client: Callable[[Any], Any]) -> Any:
+    """A client of a fresh local runtime's management API, once per transport."""
+    return api_client(local_runtime())

@@ -1,11 +1,11 @@
-"""The management API's execution, task and usage routes through the api Lambda handler (API Gateway REST
-proxy events, local runtime on moto): start (idempotent by name), start-and-wait, stop, describe, list by
-flow with filters and pages, history pages, pending tasks and their answers, usage per flow and day."""
+"""The management API's execution, task and usage routes (local runtime on moto), through the api Lambda
+handler (API Gateway REST proxy events) and over HTTP through the local stack: start (idempotent by name),
+start-and-wait, stop, describe, list by flow with filters and pages, history pages, pending tasks and their
+answers, usage per flow and day."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from cloudflow.core.timestamps import iso_from_ms
 from tests.e2e.api_client import (
     CALLBACK_FLOW,
+    HTTP_COVERED_ELSEWHERE,
     PASS_FLOW,
     REPO,
     WAIT_FLOW,
@@ -24,11 +25,6 @@ from tests.e2e.api_client import (
 from tests.e2e.conftest import START_MS
 
 DAY_MS = 86_400_000
-
-
-@pytest.fixture
-def api(local_runtime: Callable[..., Any]) -> ApiClient:
-    return ApiClient(local_runtime())
 
 
 def _pending_token(api: ApiClient, arn: str) -> str:
@@ -114,18 +110,21 @@ def test_start_names_what_is_wrong(api: ApiClient) -> None:
     assert started.status == 200, started
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_start_generates_a_name_when_none_is_given(api: ApiClient) -> None:
     api.create_flow("hello")
     first, second = api.post("/executions", {"flow": "hello"}).body, api.post("/executions", {"flow": "hello"}).body
     assert first["executionArn"] != second["executionArn"]
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_max_transitions_is_passed_on(api: ApiClient) -> None:
     api.create_flow("hello")
     arn = api.start("hello", "capped", maxTransitions=5).body["executionArn"]
     assert api.get(f"/executions/{arn_path(arn)}").body["maxTransitions"] == 5
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_a_start_may_carry_a_mock_config_test_case(api: ApiClient) -> None:
     example = REPO / "examples" / "order"
     api.create_flow("order", json.loads((example / "flow.json").read_text()))
@@ -261,11 +260,15 @@ def test_list_executions_newest_first_in_pages_with_filters(api: ApiClient) -> N
 
 @pytest.mark.parametrize(("query", "status", "error", "fields"), [
     ({}, 400, "InvalidRequest", ["flow"]),
-    ({"flow": "approvals", "status": "DONE"}, 400, "InvalidRequest", ["status"]),
-    ({"flow": "approvals", "startedAfter": "yesterday"}, 400, "InvalidRequest", ["startedAfter"]),
-    ({"flow": "approvals", "maxResults": "0"}, 400, "InvalidRequest", ["maxResults"]),
-    ({"flow": "approvals", "nextToken": "eyJsIjoiZmxvd3MiLCJwIjoiYSJ9"}, 400, "InvalidToken", []),
-    ({"flow": "ghost"}, 404, "StateMachineDoesNotExist", []),
+    pytest.param({"flow": "approvals", "status": "DONE"}, 400, "InvalidRequest", ["status"],
+                 marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"flow": "approvals", "startedAfter": "yesterday"}, 400, "InvalidRequest", ["startedAfter"],
+                 marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"flow": "approvals", "maxResults": "0"}, 400, "InvalidRequest", ["maxResults"],
+                 marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"flow": "approvals", "nextToken": "eyJsIjoiZmxvd3MiLCJwIjoiYSJ9"}, 400, "InvalidToken", [],
+                 marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"flow": "ghost"}, 404, "StateMachineDoesNotExist", [], marks=HTTP_COVERED_ELSEWHERE),
 ])
 def test_list_executions_refusals(api: ApiClient, query: dict[str, str], status: int, error: str,
                                   fields: list[str]) -> None:
@@ -385,6 +388,10 @@ def test_usage_per_flow_per_day_and_per_execution(api: ApiClient) -> None:
     per_execution = api.get(f"/executions/{arn_path(waited)}/usage").body
     assert per_execution == {"executionArn": waited, "transitions": 2}
     assert api.get(f"/executions/{arn_path(waited)}").body["transitions"] == 2
+    ghost = api.get(f"/executions/{arn_path(execution_arn('waiting', 'ghost'))}/usage")
+    assert (ghost.status, ghost.error()) == (404, "ExecutionDoesNotExist"), ghost
+    malformed = api.get("/executions/not-an-arn/usage")
+    assert (malformed.status, malformed.error()) == (400, "InvalidArn"), malformed
 
     for query, field in (({"from": day_2, "to": day_1}, "from"), ({"from": "2023-01-01", "to": "2023-12-31"}, "to"),
                          ({"from": "14/11/2023"}, "from"), ({"flow": "bad name"}, "flow")):

@@ -1,27 +1,30 @@
-"""The management API's flow routes through the api Lambda handler (API Gateway REST proxy events, local
-runtime on moto): create / describe / update / list / delete, published versions, aliases, validation,
-the OpenAPI document, and how refused requests are answered."""
+"""The management API's flow routes (local runtime on moto), each test once through the api Lambda handler
+(API Gateway REST proxy events) and once over HTTP through the local stack (the `api` fixture's transports,
+tests/e2e/conftest.py): create / describe / update / list / delete, published versions, aliases,
+validation, the OpenAPI document, and how refused requests are answered."""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.runtime.flows import publish_flow
-from tests.e2e.api_client import CALLBACK_FLOW, PASS_FLOW, WAIT_FLOW, ApiClient, rest_event, sample
+from tests.e2e.api_client import (
+    CALLBACK_FLOW,
+    HTTP_COVERED_ELSEWHERE,
+    PASS_FLOW,
+    WAIT_FLOW,
+    ApiClient,
+    rest_event,
+    sample,
+)
 from tests.e2e.conftest import START_MS
 
 SM_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine"
-
-
-@pytest.fixture
-def api(local_runtime: Callable[..., Any]) -> ApiClient:
-    return ApiClient(local_runtime())
 
 
 # --- create, describe, update, delete ---------------------------------------------------------------
@@ -46,6 +49,7 @@ def test_create_flow_sample_then_describe_it(api: ApiClient) -> None:
     assert (again.status, again.error()) == (409, "StateMachineAlreadyExists"), again
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_create_flow_reports_every_problem_of_the_definition(api: ApiClient) -> None:
     broken = {"StartAt": "Missing", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}, "B": {"Type": "Bogus"}}}
     answer = api.post("/flows", {"name": "broken", "definition": broken})
@@ -56,12 +60,14 @@ def test_create_flow_reports_every_problem_of_the_definition(api: ApiClient) -> 
     assert api.get("/flows/broken").status == 404  # nothing was stored
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_create_flow_takes_yaml_text(api: ApiClient) -> None:
     text = "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    End: true\n"
     assert api.post("/flows", {"name": "yaml-flow", "definition": text}).status == 201
     assert api.get("/flows/yaml-flow").body["definition"] == text
 
 
+@HTTP_COVERED_ELSEWHERE
 @pytest.mark.parametrize(("body", "fields"), [
     ({"definition": PASS_FLOW}, ["name"]),
     ({"name": "has space", "definition": PASS_FLOW}, ["name"]),
@@ -120,6 +126,7 @@ def test_update_moves_latest_and_keeps_old_versions_startable(api: ApiClient) ->
     assert api.get("/flows/greeter").body["version"] == second
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_a_flow_published_outside_the_api_is_listed_and_updatable(api: ApiClient) -> None:
     publish_flow(api.lr.runtime, "legacy", PASS_FLOW)  # e.g. a start with an inline definition
     assert api.get("/flows/legacy").status == 200
@@ -180,9 +187,9 @@ def test_list_flows_paginates(api: ApiClient) -> None:
 
 
 @pytest.mark.parametrize(("query", "field", "error"), [
-    ({"maxResults": "0"}, "maxResults", "InvalidRequest"),
-    ({"maxResults": "1001"}, "maxResults", "InvalidRequest"),
-    ({"maxResults": "many"}, "maxResults", "InvalidRequest"),
+    pytest.param({"maxResults": "0"}, "maxResults", "InvalidRequest", marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"maxResults": "1001"}, "maxResults", "InvalidRequest", marks=HTTP_COVERED_ELSEWHERE),
+    pytest.param({"maxResults": "many"}, "maxResults", "InvalidRequest", marks=HTTP_COVERED_ELSEWHERE),
     ({"nextToken": "garbage!"}, None, "InvalidToken"),
 ])
 def test_list_flows_refuses_bad_paging(api: ApiClient, query: dict[str, str], field: str | None, error: str) -> None:
@@ -193,6 +200,7 @@ def test_list_flows_refuses_bad_paging(api: ApiClient, query: dict[str, str], fi
             "message"]}]
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_a_token_of_another_listing_is_refused(api: ApiClient) -> None:
     api.create_flow("a")
     api.create_flow("b")
@@ -289,7 +297,8 @@ def test_openapi_document_sample(api: ApiClient) -> None:
             ("DELETE", "/flows/{name}"), ("POST", "/flows/{name}/versions"), ("GET", "/flows/{name}/versions"),
             ("PUT", "/flows/{name}/aliases/{alias}"), ("GET", "/flows/{name}/aliases/{alias}"),
             ("POST", "/executions"), ("POST", "/executions/sync"), ("GET", "/executions"),
-            ("GET", "/executions/{arn}"), ("POST", "/executions/{arn}/stop"), ("GET", "/executions/{arn}/history"),
+            ("GET", "/executions/{arn}"), ("POST", "/executions/{arn}/stop"), ("POST", "/executions/{arn}/redrive"),
+            ("GET", "/executions/{arn}/history"),
             ("GET", "/executions/{arn}/units"),
             ("GET", "/executions/{arn}/pending-tasks"), ("GET", "/executions/{arn}/usage"),
             ("POST", "/tasks/success"), ("POST", "/tasks/failure"), ("POST", "/tasks/heartbeat"),
@@ -304,8 +313,7 @@ def test_openapi_document_sample(api: ApiClient) -> None:
             ("GET", "/executions/search")} == operations
     start = document["components"]["schemas"]["StartRequest"]
     assert {"flow", "stateMachineArn", "name", "input", "version", "alias", "maxTransitions", "testCase",
-            "mockConfig"} == set(
-        start["properties"])
+            "mockConfig", "tags"} == set(start["properties"])
     assert "422" not in json.dumps(document["paths"])  # refused requests are 400s, documented as such
     assert document["paths"]["/executions"]["post"]["responses"]["409"]["content"]["application/json"]
 
@@ -316,6 +324,8 @@ def test_unknown_routes_and_methods_are_404(api: ApiClient) -> None:
         assert (answer.status, answer.error()) == (404, "UnknownOperation"), (method, path, answer)
 
 
+# A direct invocation is an event that is not an API Gateway request at all: it has no HTTP form.
+@pytest.mark.handler_only(reason="invokes the api function with a non-API Gateway event")
 def test_a_direct_invocation_is_refused_without_a_trace(api: ApiClient) -> None:
     answer = api.lr.invoke("api", {"flow": "x"})
     assert answer["error"] == "InvalidRequest" and "API Gateway" in answer["message"]

@@ -1,20 +1,12 @@
 """Searching executions by an input field the flow declares searchable, through the api Lambda handler
-(local runtime on moto): declare, start, find by value (exact, newest first, status filter, pages)."""
+and over HTTP through the local stack (local runtime on moto): declare, start, find by value (exact, newest
+first, status filter, pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from tests.e2e.api_client import CALLBACK_FLOW, PASS_FLOW, ApiClient, arn_path, execution_arn
-
-
-@pytest.fixture
-def api(local_runtime: Callable[..., Any]) -> ApiClient:
-    return ApiClient(local_runtime())
-
+from tests.e2e.api_client import CALLBACK_FLOW, HTTP_COVERED_ELSEWHERE, PASS_FLOW, ApiClient, arn_path, execution_arn
 
 FIELDS = {"fields": [{"name": "customer", "path": "$.customer.id"}, {"name": "region", "path": "$.region"},
                      {"name": "amount", "path": "$.amount"}]}
@@ -34,10 +26,10 @@ def _names(api: ApiClient, **query: str) -> list[str]:
 def test_declare_start_and_search(api: ApiClient) -> None:
     api.create_flow("orders", CALLBACK_FLOW)
     _start(api, "orders", "before", {"customer": {"id": "c-42"}})  # before the declaration: not indexed
-    assert api.get("/flows/orders/search-fields").body == {"flow": "orders", "fields": []}
-    declared = api.put("/flows/orders/search-fields", FIELDS)
-    assert declared.status == 200 and declared.body == {"flow": "orders", **FIELDS}, declared
-    assert api.get("/flows/orders/search-fields").body == {"flow": "orders", **FIELDS}
+    assert api.get("/flows/orders/search-fields").body == {"flow": "orders", "fields": [], "tags": []}
+    declared = api.put("/flows/orders/search-fields", FIELDS)  # no tags: a request as written before tags
+    assert declared.status == 200 and declared.body == {"flow": "orders", **FIELDS, "tags": []}, declared
+    assert api.get("/flows/orders/search-fields").body == {"flow": "orders", **FIELDS, "tags": []}
 
     _start(api, "orders", "o1", {"customer": {"id": "c-42"}, "region": "eu", "amount": 10})
     _start(api, "orders", "o2", {"customer": {"id": "c-7"}, "region": "eu"})
@@ -63,6 +55,7 @@ def test_declare_start_and_search(api: ApiClient) -> None:
     assert _names(api, flow="orders", field="customer", value="c-42", status="SUCCEEDED") == []
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_pages_and_repeat_starts(api: ApiClient) -> None:
     api.create_flow("shop", PASS_FLOW)
     assert api.put("/flows/shop/search-fields", {"fields": [{"name": "customer", "path": "$.c"}]}).status == 200
@@ -110,4 +103,4 @@ def test_refusals(api: ApiClient) -> None:
     assert bad_name.status == 400 and bad_name.fields() == ["fields.0.name"], bad_name
     # the declaration is unchanged by refused requests; an empty list stops indexing
     assert api.get("/flows/orders/search-fields").body["fields"] == [{"name": "customer", "path": "$.customer.id"}]
-    assert api.put("/flows/orders/search-fields", {"fields": []}).body == {"flow": "orders", "fields": []}
+    assert api.put("/flows/orders/search-fields", {"fields": []}).body == {"flow": "orders", "fields": [], "tags": []}

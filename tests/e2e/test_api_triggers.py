@@ -1,8 +1,8 @@
-"""Triggers through the api Lambda handler (API Gateway REST proxy events, local runtime on moto): a flow's
-EventBridge rule and its Scheduler schedules are created, replaced, described and deleted in moto, refused
-with the field named when malformed, and 404 for an unknown flow. Then what a rule's target and a schedule
-deliver (read back from moto, rendered as EventBridge / Scheduler render it) is handed to the start handler:
-it starts the flow with the event (or the schedule's input) as input, and a redelivery starts nothing more.
+"""Triggers through the api Lambda handler (API Gateway REST proxy events) and over HTTP through the local stack (local
+runtime on moto): a flow's EventBridge rule and its Scheduler schedules are created, replaced, described and deleted
+in moto, refused with the field named when malformed, and 404 for an unknown flow. Then what a rule's target and a
+schedule deliver (read back from moto, rendered as EventBridge / Scheduler render it) is handed to the start
+handler: it starts the flow with the event (or the schedule's input) as input, and a redelivery starts nothing more.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from tests.e2e.api_client import PASS_FLOW, ApiClient, arn_path, execution_arn, sample
-from tests.e2e.trigger_delivery import render_input_transformer, render_scheduler_input
+from cloudflow.local.trigger_delivery import render_input_transformer, render_scheduler_input
+from tests.e2e.api_client import HTTP_COVERED_ELSEWHERE, PASS_FLOW, ApiClient, arn_path, execution_arn, sample
 
 REGION = "us-east-1"
 STACK = "cloudflow-test"
@@ -34,9 +34,10 @@ def aws_clients(aws: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api(local_runtime: Callable[..., Any], aws_clients: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> ApiClient:
-    """The api handler with the trigger variables template.yaml gives ApiFunction, and the trigger group."""
-    client = ApiClient(local_runtime())
+def api(local_runtime: Callable[..., Any], api_client: Callable[[Any], ApiClient], aws_clients: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> ApiClient:
+    """The api with the trigger variables template.yaml gives ApiFunction, and the trigger group."""
+    client = api_client(local_runtime())
     aws_clients["scheduler"].create_schedule_group(Name=GROUP)
     for name, value in {"CLOUDFLOW_START_FUNCTION_ARN": START_FUNCTION, "CLOUDFLOW_TRIGGER_ROLE_ARN": ROLE,
                         "CLOUDFLOW_TRIGGER_SCHEDULE_GROUP": GROUP, "CLOUDFLOW_STACK_NAME": STACK}.items():
@@ -128,6 +129,7 @@ def test_bad_rules_are_refused_naming_the_field(api: ApiClient, aws_clients: dic
     assert not aws_clients["events"].list_rules()["Rules"]  # nothing was written
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_a_bad_pattern_is_named_where_it_is_wrong(api: ApiClient) -> None:
     api.create_flow("orders", ECHO_FLOW)
     answer = api.put("/flows/orders/rule", {"eventPattern": {"detail": {"order": {"total": 5}}}})
@@ -136,6 +138,7 @@ def test_a_bad_pattern_is_named_where_it_is_wrong(api: ApiClient) -> None:
     assert problem["field"] == "eventPattern" and "/detail/order/total" in problem["message"], problem
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_content_filters_and_or_are_accepted(api: ApiClient) -> None:
     api.create_flow("orders", ECHO_FLOW)
     pattern = {"source": [{"prefix": "cloudflow."}], "$or": [
@@ -225,6 +228,7 @@ BAD_SCHEDULES: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_bad_schedules_are_refused_naming_the_field(api: ApiClient, aws_clients: dict[str, Any]) -> None:
     api.create_flow("reports", ECHO_FLOW)
     for body, field in BAD_SCHEDULES:
@@ -235,6 +239,7 @@ def test_bad_schedules_are_refused_naming_the_field(api: ApiClient, aws_clients:
     assert not aws_clients["scheduler"].list_schedules(GroupName=GROUP)["Schedules"]  # nothing was written
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_valid_cron_expressions_are_accepted(api: ApiClient) -> None:
     api.create_flow("reports", ECHO_FLOW)
     for index, expression in enumerate(("cron(0/15 * * * ? *)", "cron(0 6 ? * MON-FRI *)", "cron(30 8 L * ? *)",
@@ -244,6 +249,7 @@ def test_valid_cron_expressions_are_accepted(api: ApiClient) -> None:
         assert (answer.status, answer.body.get("expression")) == (200, expression), answer
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_schedule_names_fit_scheduler_names(api: ApiClient) -> None:
     long_flow = "f" * 80
     api.create_flow(long_flow, ECHO_FLOW)
@@ -257,6 +263,7 @@ def test_schedule_names_fit_scheduler_names(api: ApiClient) -> None:
     assert (bad_name.status, bad_name.fields()) == (400, ["schedule"]), bad_name
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_long_flow_names_get_rule_names_of_64_characters(api: ApiClient, aws_clients: dict[str, Any]) -> None:
     flows = ["o" * 80, "o" * 79 + "p"]  # the same first 50 characters
     for flow in flows:
@@ -289,6 +296,7 @@ def test_an_unknown_flow_is_404(api: ApiClient) -> None:
         assert "ghost" in answer.body["message"]
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_the_triggers_of_a_deleted_flow_can_still_be_seen_and_deleted(api: ApiClient) -> None:
     api.create_flow("gone", ECHO_FLOW)
     api.put("/flows/gone/rule", {"eventPattern": ORDER_PATTERN})
@@ -304,6 +312,7 @@ def test_the_triggers_of_a_deleted_flow_can_still_be_seen_and_deleted(api: ApiCl
     assert api.get("/flows/gone/schedules").error() == "StateMachineDoesNotExist"
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_without_the_trigger_variables_triggers_are_refused(api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     api.create_flow("orders", ECHO_FLOW)
     monkeypatch.delenv("CLOUDFLOW_TRIGGER_SCHEDULE_GROUP")
@@ -316,6 +325,7 @@ def test_without_the_trigger_variables_triggers_are_refused(api: ApiClient, monk
 # --- what the triggers deliver starts the flow ---------------------------------------------------------------
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_the_rule_target_starts_the_flow_with_the_event_once(api: ApiClient, aws_clients: dict[str, Any]) -> None:
     delivered = sample("start_rule_target.json")  # what StartFunction receives for this event
     event = delivered["input"]
@@ -354,6 +364,7 @@ def test_the_rule_target_starts_the_flow_with_the_event_once(api: ApiClient, aws
     assert sorted(e["name"] for e in _executions(api, "order")) == sorted([event["id"], another["id"]])
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_the_schedule_starts_the_flow_with_its_input_once_per_fire(api: ApiClient,
                                                                    aws_clients: dict[str, Any]) -> None:
     delivered = sample("start_trigger_schedule.json")  # what StartFunction receives on one fire
@@ -388,6 +399,7 @@ def test_the_schedule_starts_the_flow_with_its_input_once_per_fire(api: ApiClien
                                                                         "daily-d32c5kddcf5bb8c3"]
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_the_schedule_input_may_use_scheduler_context_attributes(api: ApiClient,
                                                                  aws_clients: dict[str, Any]) -> None:
     api.create_flow("reports", PASS_FLOW)

@@ -1,18 +1,16 @@
-"""An execution's units through the api handler: `GET /executions/{arn}/units` lists the root and each
-Parallel branch and Map iteration (nested ones too), and `GET /executions/{arn}/history?unit=` reads one
-unit's history with the root's paging, direction and includeExecutionData. Children that ran start to end
-in one step keep no unit record (their only page rides on their result item): they are listed and read too.
+"""An execution's units through the api handler and over HTTP through the local stack:
+`GET /executions/{arn}/units` lists the root and each Parallel branch and Map iteration (nested ones too),
+and `GET /executions/{arn}/history?unit=` reads one unit's history with the root's paging, direction and
+includeExecutionData. Children that ran start to end in one step keep no unit record (their only page rides
+on their result item): they are listed and read too.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from tests.e2e.api_client import ApiClient, arn_path, execution_arn
+from tests.e2e.api_client import HTTP_COVERED_ELSEWHERE, ApiClient, arn_path, execution_arn
 
 UNITS_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
     "Fan": {"Type": "Parallel", "ResultPath": "$.fan", "Next": "Each", "Branches": [
@@ -33,11 +31,6 @@ UNITS_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
             "Branches": [{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Oops"}}}],
             "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Done"}]},
     "Done": {"Type": "Succeed"}}}
-
-
-@pytest.fixture
-def api(local_runtime: Callable[..., Any]) -> ApiClient:
-    return ApiClient(local_runtime())
 
 
 def _run(api: ApiClient, name: str) -> str:
@@ -120,6 +113,7 @@ def _collect(api: ApiClient, path: str, unit: str, reverse: str) -> list[int]:
             return collected
 
 
+@HTTP_COVERED_ELSEWHERE
 def test_unit_history_pages_like_the_root(api: ApiClient) -> None:
     arn = _run(api, "u3")
     path = f"/executions/{arn_path(arn)}/history"

@@ -210,6 +210,24 @@ def test_start_sync_answers_the_ended_execution(cli: Cli, tmp_path: Path) -> Non
     assert answer["status"] == "SUCCEEDED" and json.loads(answer["output"])["greeting"] == {"hello": "world"}
 
 
+def test_start_with_tags_shows_them_and_refuses_a_tag_without_key(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("flows", "create", "greeter", "--definition", write(tmp_path, "greet.json", PASS_FLOW))
+    cli.ok("executions", "start", "greeter", "--name", "t1", "--tag", "customer=c-42", "--tag", "expr=a=b",
+           "--tag", "note=")
+    described = cli.ok("executions", "describe", "greeter:t1", "--json").json()
+    assert described["tags"] == [{"key": "customer", "value": "c-42"}, {"key": "expr", "value": "a=b"},
+                                 {"key": "note", "value": ""}]
+    assert "Tags         customer=c-42, expr=a=b, note=" in cli.ok("executions", "describe", "greeter:t1").out
+
+    for bad in ("customer", "=c-42"):
+        with pytest.raises(SystemExit) as refused:  # argparse refuses it before any request
+            cli("executions", "start", "greeter", "--tag", bad)
+        assert refused.value.code == 2
+        assert "--tag: must be KEY=VALUE" in cli.capsys.readouterr().err
+    reserved = cli("executions", "start", "greeter", "--tag", "aws:x=1")  # the API's own check, naming the tag
+    assert reserved.status == 2 and reserved.err.startswith("error: InvalidRequest: ") and "tags.0.key" in reserved.err
+
+
 def test_a_start_answered_by_a_mock_config_test_case(cli: Cli) -> None:
     example = REPO / "examples" / "invoice-jsonata"
     cli.ok("flows", "create", "invoices", "--definition", f"@{example / 'flow.json'}")
@@ -356,3 +374,24 @@ def test_stack_name_finds_the_api_in_the_stack_outputs_and_signs(cli: Cli, aws: 
 
     assert main(["flows", "list", "--stack-name", "no-such-stack"]) == 2
     assert cli.capsys.readouterr().err.startswith("error: ValidationError: ")
+
+
+def test_a_stopped_execution_is_redriven_and_finishes(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("flows", "create", "approve", "--definition", write(tmp_path, "cb.json", CALLBACK_FLOW))
+    cli.ok("executions", "start", "approve", "--name", "r1")
+    first = wait_for_pending(cli, "approve:r1")["pendingTasks"][0]["taskToken"]
+    cli.ok("executions", "stop", "approve:r1", "--error", "Manual")
+    assert wait_until_ended(cli, "approve:r1")["redriveStatus"] == "REDRIVABLE"
+
+    redriven = cli.ok("executions", "redrive", "approve:r1")
+    assert "Redrive count  1" in redriven.out, redriven.out
+    token = wait_for_pending(cli, "approve:r1")["pendingTasks"][0]["taskToken"]
+    assert token != first  # the task runs again, under a new token
+    cli.ok("tasks", "success", token, "--output", '{"approved": true}')
+    ended = wait_until_ended(cli, "approve:r1")
+    assert (ended["status"], ended["redriveCount"]) == ("SUCCEEDED", 1)
+    described = cli.ok("executions", "describe", "approve:r1").out
+    assert "Redrives" in described and "SUCCEEDED" in described
+
+    again = cli("executions", "redrive", "approve:r1")
+    assert again.status == 2 and again.err.startswith("error: ExecutionNotRedrivable: "), again

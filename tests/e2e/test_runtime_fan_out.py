@@ -190,7 +190,10 @@ def test_a_failing_branch_fails_the_parallel_and_cancels_the_other_children(loca
     assert run.described["stopDate"] == run.history()[0]["timestamp"]  # it did not wait for anything
     statuses = run.unit_statuses()
     assert statuses.pop("r") == "SUCCEEDED"
-    assert statuses and set(statuses.values()) == {"ABORTED"}  # the Wait branch, the Map and its iterations
+    # The failed branch keeps its record (a redrive resumes it); the Wait branch, the Map and its iterations
+    # were stopped.
+    assert statuses.pop("r/2-0.0") == "FAILED"
+    assert statuses and set(statuses.values()) == {"ABORTED"}
     assert len(statuses) == 4
     for unit in statuses:
         assert run.history(unit)[-1]["type"] == "ExecutionAborted", unit

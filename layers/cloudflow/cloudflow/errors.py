@@ -76,6 +76,12 @@ class ExecutionDoesNotExistError(ServiceError):
     status = 404
 
 
+class ExecutionNotRedrivableError(ServiceError):
+    """The execution cannot be redriven: it succeeded, still runs, or cannot resume where it stopped."""
+
+    code = "ExecutionNotRedrivable"
+
+
 class UnitDoesNotExistError(ServiceError):
     """The execution has no unit (Parallel branch or Map iteration) with this key, or it kept no history."""
 

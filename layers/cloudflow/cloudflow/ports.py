@@ -101,11 +101,28 @@ class JoinCount:
 
 
 @dataclass(frozen=True)
+class ChildResult:
+    """What one child of a join ended with: its index, its result (an error output when it failed)."""
+
+    index: int
+    result: Blob
+    failed: bool
+
+
+@dataclass(frozen=True)
 class SearchField:
     """An input field a flow declares searchable: its name and a dotted JSONPath (`$.customer.id`)."""
 
     name: str
     path: str
+
+
+@dataclass(frozen=True)
+class SearchDeclaration:
+    """What a flow's executions can be searched by: input fields, and the keys of the tags they carry."""
+
+    fields: tuple[SearchField, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 class ExecutionStore(Protocol):
@@ -191,12 +208,16 @@ class ExecutionStore(Protocol):
         ...
 
     def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
-                   final_page: HistoryPage | None = None) -> None:
+                   final_page: HistoryPage | None = None, failed: bool = False) -> None:
         """A child's result (its own item); with the child's last history page when it kept no record."""
         ...
 
     def results(self, execution_id: str, join_id: str) -> list[Blob]:
         """Every child result of the join, in child order."""
+        ...
+
+    def child_results(self, execution_id: str, join_id: str) -> list[ChildResult]:
+        """Every child result of the join with its index and whether the child failed, in child order."""
         ...
 
     def count_child(
@@ -205,12 +226,14 @@ class ExecutionStore(Protocol):
         """Count child `index` of `total` as done, once: a repeat changes nothing (`newly_counted` False)."""
         ...
 
-    def get_search_fields(self, name: str) -> list[SearchField] | None:
-        """The input fields the flow declared searchable (None: no declaration, or no such flow)."""
+    def get_search_declaration(self, name: str) -> SearchDeclaration | None:
+        """The fields and tag keys the flow declared searchable (None: no declaration, or no such flow)."""
         ...
 
     def put_search_entries(self, flow: str, name: str, start_ms: int, values: dict[str, str]) -> None:
-        """Index an execution under each `field -> value text` (idempotent: a repeat writes the same items)."""
+        """Index an execution under each `index name -> value text` (an index name is a field's name, or
+        `tag:<key>` for a tag: `cloudflow.runtime.search_tags.tag_index`); idempotent: a repeat writes the
+        same items."""
         ...
 
 
@@ -331,13 +354,15 @@ class ManagementStore(Protocol):
         (or the last page before it), in event order or, `reverse`, backwards."""
         ...
 
-    def put_search_fields(self, name: str, fields: list[SearchField]) -> bool:
-        """Replace the flow's searchable fields in its catalog entry; False when the flow is not in the catalog."""
+    def put_search_declaration(self, name: str, declaration: SearchDeclaration) -> bool:
+        """Replace the flow's searchable fields and tag keys in its catalog entry; False when the flow is not
+        in the catalog."""
         ...
 
     def search_executions(
-        self, flow: str, field: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
+        self, flow: str, index: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
     ) -> tuple[list[ExecutionSummary], bool]:
-        """The flow's executions indexed under `field` = `value` (its JSON text), newest first, with their
-        current status (`status` filters), continuing after `(start_ms, name)` of the last one listed."""
+        """The flow's executions indexed under `index` (a field's or a tag's index name) = `value` (its JSON
+        text), newest first, with their current status (`status` filters), continuing after `(start_ms, name)`
+        of the last one listed."""
         ...

@@ -1,5 +1,5 @@
 """The management API's queries on the execution table: the flow catalog, published versions, executions by
-flow, history a page at a time, and the search index of declared input fields."""
+flow, history a page at a time, and the search index of declared input fields and tag keys."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cloudflow.adapters.dynamodb_table import FLOWS_PK, DynamoDbTable, blob_of, conditional_failed, execution_pk
-from cloudflow.ports import ExecutionSummary, FlowRecord, HistoryPage, PublishedVersion, SearchField
+from cloudflow.ports import (
+    ExecutionSummary,
+    FlowRecord,
+    HistoryPage,
+    PublishedVersion,
+    SearchDeclaration,
+    SearchField,
+)
 from cloudflow.runtime.search_index import index_partition, index_sort
 
 _RUN_LIMIT_S = 366 * 86400  # an index entry outlives its execution's longest run (a year) plus its retention
@@ -144,21 +151,26 @@ class DynamoDbCatalog(DynamoDbTable):
         return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
 
-    # --- searchable input fields ---------------------------------------------------------------------
+    # --- searchable input fields and tag keys --------------------------------------------------------
 
-    def get_search_fields(self, name: str) -> list[SearchField] | None:
+    def get_search_declaration(self, name: str) -> SearchDeclaration | None:
         item = self._db.get_item(TableName=self._table, Key={"pk": {"S": FLOWS_PK}, "sk": {"S": f"F#{name}"}},
-                                 ProjectionExpression="search_fields").get("Item")
+                                 ProjectionExpression="search_fields, search_tags").get("Item")
         if not item or "search_fields" not in item:
             return None
-        return [SearchField(str(f["name"]), str(f["path"])) for f in json.loads(item["search_fields"]["S"])]
+        # An entry declared before tags were searchable has no search_tags: no tag keys.
+        return SearchDeclaration(
+            fields=tuple(SearchField(str(f["name"]), str(f["path"])) for f in json.loads(item["search_fields"]["S"])),
+            tags=tuple(str(key) for key in json.loads(item.get("search_tags", {}).get("S", "[]"))))
 
-    def put_search_fields(self, name: str, fields: list[SearchField]) -> bool:
-        text = json.dumps([{"name": f.name, "path": f.path} for f in fields], separators=(",", ":"))
+    def put_search_declaration(self, name: str, declaration: SearchDeclaration) -> bool:
+        fields = json.dumps([{"name": f.name, "path": f.path} for f in declaration.fields], separators=(",", ":"))
+        tags = json.dumps(list(declaration.tags), separators=(",", ":"), ensure_ascii=False)
         try:
             self._db.update_item(TableName=self._table, Key={"pk": {"S": FLOWS_PK}, "sk": {"S": f"F#{name}"}},
-                                 UpdateExpression="SET search_fields = :f", ConditionExpression="attribute_exists(pk)",
-                                 ExpressionAttributeValues={":f": {"S": text}})
+                                 UpdateExpression="SET search_fields = :f, search_tags = :t",
+                                 ConditionExpression="attribute_exists(pk)",
+                                 ExpressionAttributeValues={":f": {"S": fields}, ":t": {"S": tags}})
             return True
         except ClientError as error:
             if conditional_failed(error):
@@ -168,18 +180,18 @@ class DynamoDbCatalog(DynamoDbTable):
     def put_search_entries(self, flow: str, name: str, start_ms: int, values: dict[str, str]) -> None:
         expires = {"N": str(time.time_ns() // 1_000_000_000 + self._retention_s + _RUN_LIMIT_S)}
         requests = [{"PutRequest": {"Item": {
-            "pk": {"S": index_partition(flow, field, text)}, "sk": {"S": index_sort(start_ms, name)},
+            "pk": {"S": index_partition(flow, index, text)}, "sk": {"S": index_sort(start_ms, name)},
             "name": {"S": name}, "start_ms": {"N": str(start_ms)}, "expires_at": expires}}}
-            for field, text in sorted(values.items())]
+            for index, text in sorted(values.items())]
         for start in range(0, len(requests), 25):
             pending: dict[str, Any] = {self._table: requests[start:start + 25]}
             while pending:
                 pending = self._db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
     def search_executions(
-        self, flow: str, field: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
+        self, flow: str, index: str, value: str, status: str | None, after: tuple[int, str] | None, limit: int,
     ) -> tuple[list[ExecutionSummary], bool]:
-        partition = index_partition(flow, field, value)
+        partition = index_partition(flow, index, value)
         kwargs: dict[str, Any] = {
             "TableName": self._table, "ScanIndexForward": False, "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": partition}},

@@ -10,8 +10,10 @@
                        sk A#<alias>                      an alias (LATEST, ...): the version it points at
                        sk P#<number>                     a published (numbered) version: its content version
     pk FLOWS           sk F#<name>                       the management API's flow catalog entry (and the
-                                                         flow's searchable fields, `search_fields`)
+                                                         flow's searchable fields and tag keys,
+                                                         `search_fields`, `search_tags`)
     pk SX#<flow>#<field>#<value>  sk <start ms>#<name>   an execution indexed by an input field's value
+    pk SX#<flow>#tag:<key>#<value>  (same sort key)      an execution indexed by a tag's value
 
 Counting a child is one conditional update of its shard (`attribute_not_exists(c<i>)`), so a
 duplicate report never counts twice and the shard item stays under 1 KB; the shard that fills up
@@ -39,6 +41,7 @@ from cloudflow.adapters.dynamodb_table import (
 from cloudflow.errors import ConflictError
 from cloudflow.ports import (
     Blob,
+    ChildResult,
     HistoryPage,
     JoinCount,
     JoinRecord,
@@ -245,17 +248,24 @@ class DynamoDbExecutionStore(DynamoDbCatalog):
         return None if item is None else blob_of(item, "input")
 
     def put_result(self, execution_id: str, join_id: str, index: int, result: Blob,
-                   final_page: HistoryPage | None = None) -> None:
+                   final_page: HistoryPage | None = None, failed: bool = False) -> None:
         item = {**self._join_key(execution_id, f"R#{join_id}#{index:07d}"), **blob_attrs("result", result),
                 **self._expiry()}
+        if failed:  # only failures are marked: a redrive carries the others over
+            item["failed"] = {"BOOL": True}
         if final_page is not None:
             item.update(self._page_attrs(final_page))
         self._db.put_item(TableName=self._table, Item=item)
 
     def results(self, execution_id: str, join_id: str) -> list[Blob]:
-        items = self._query(execution_pk(execution_id), f"R#{join_id}#", projection="#r, result_ref",
+        return [child.result for child in self.child_results(execution_id, join_id)]
+
+    def child_results(self, execution_id: str, join_id: str) -> list[ChildResult]:
+        prefix = f"R#{join_id}#"
+        items = self._query(execution_pk(execution_id), prefix, projection="sk, #r, result_ref, failed",
                             names={"#r": "result"})
-        return [blob_of(item, "result") for item in items]
+        return [ChildResult(int(item["sk"]["S"][len(prefix):]), blob_of(item, "result"),
+                            bool(item.get("failed", {}).get("BOOL", False))) for item in items]
 
     def count_child(
         self, execution_id: str, join_id: str, total: int, index: int, failed: bool, transitions: int

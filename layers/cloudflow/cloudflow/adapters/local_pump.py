@@ -4,7 +4,9 @@ Moto stores what SQS and Scheduler hold but delivers nothing, so the pump plays 
 source mappings and Scheduler: it hands step-queue batches to the step handler (re-offering what
 a batch reports as failed, as a visibility timeout would), holds timer-queue messages until their
 due time, fires due one-time schedules and deletes them. When nothing is due it moves the virtual
-clock to the next wake-up, so a 30-day Wait completes at once.
+clock to the next wake-up, so a 30-day Wait completes at once. With triggers (`with_triggers`), it
+also fires the flows' trigger schedules as Scheduler would (see `local_triggers`); their fires are
+wake-ups too, so a pump that moves the clock runs for ever while a recurring one is ENABLED.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from cloudflow.adapters.dynamodb_store import DynamoDbExecutionStore
+from cloudflow.adapters.local_triggers import LocalTriggers
 from cloudflow.adapters.s3_payloads import S3PayloadStore
 from cloudflow.adapters.scheduler_timers import EventBridgeScheduler
 from cloudflow.adapters.sqs_queue import SqsWorkQueue
@@ -84,6 +87,7 @@ class PumpReport:
     step_messages: int = 0
     timer_fires: int = 0
     schedule_fires: int = 0
+    trigger_fires: int = 0
 
 
 class LocalRuntime:
@@ -93,7 +97,7 @@ class LocalRuntime:
         self, session: Any, clock: VirtualClock, secrets: SecretSource, project: Path | None = None,
         tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, region: str = "us-east-1",
         stack: str = "cloudflow-local", fault: Any = None, duplicate_deliveries: bool = False,
-        callback_timeout_seconds: int | None = None,
+        callback_timeout_seconds: int | None = None, with_triggers: bool = False,
     ) -> None:
         self.project = project or find_project()
         # At-least-once made visible: every step batch, timer message and schedule is delivered twice.
@@ -121,6 +125,14 @@ class LocalRuntime:
             os.environ.setdefault(key, value)
         install_runtime(self.runtime)
         self._handlers = {name: _load_handler(self.project, name) for name in HANDLERS}
+        # Rules and schedules that start flows, managed through the API, delivered by the pump and the bus.
+        self.triggers: LocalTriggers | None = None
+        if with_triggers:
+            self.triggers = LocalTriggers.create(session, stack, region, ACCOUNT, clock,
+                                                 lambda payload: self.invoke("start", payload),
+                                                 duplicate_deliveries=duplicate_deliveries)
+            management = self.triggers.management
+            self._handlers["api"].services.triggers = lambda: management
         self._held: list[tuple[int, int, str]] = []  # timer-queue bodies waiting for their due time
         self._serial = 0
         self.dead_letters: list[str] = []
@@ -153,7 +165,8 @@ class LocalRuntime:
     def deliver_ready(self, report: PumpReport) -> bool:
         """One round without moving the clock: deliver step messages, take in timer messages, fire what
         is due now. True when anything happened."""
-        return self._deliver_steps(report) or self._collect_timers() or self._fire_due(report)
+        return (self._deliver_steps(report) or self._collect_timers() or self._fire_due(report)
+                or self._fire_trigger(report))
 
     def next_due(self) -> int | None:
         """When the next held timer message or schedule is due (epoch ms), None when none is."""
@@ -244,7 +257,16 @@ class LocalRuntime:
         schedules = self._schedules()
         if schedules:
             candidates.append(schedules[0][1])
+        trigger = self.triggers.schedules.next_due() if self.triggers is not None else None
+        if trigger is not None:
+            candidates.append(trigger)
         return min(candidates) if candidates else None
+
+    def _fire_trigger(self, report: PumpReport) -> bool:
+        if self.triggers is None or not self.triggers.schedules.fire_next_due():
+            return False
+        report.trigger_fires += 1
+        return True
 
     def _sqs_record(self, message: dict[str, Any], queue_url: str) -> dict[str, Any]:
         name = queue_url.rsplit("/", 1)[-1]

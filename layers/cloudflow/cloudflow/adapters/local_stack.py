@@ -1,10 +1,12 @@
 """`cloudflow local`: the API (and its console) on 127.0.0.1, over the runtime on in-process moto.
 
 HTTP requests become API Gateway proxy events for the `api` handler, as API Gateway would make them. A
-background pump delivers the queues and fires timers; the clock follows the wall clock, so callbacks and
-task timeouts keep their real pace, and with `fast_forward` an idle stack jumps to its next wake-up (a
-30-day Wait ends at once). One lock serialises handler invocations and pump rounds: the local runtime is
-one process's worth of Lambda, not a concurrent service.
+background pump delivers the queues and fires timers and trigger schedules; the clock follows the wall
+clock, so callbacks and task timeouts keep their real pace, and with `fast_forward` an idle stack jumps to
+its next wake-up (a 30-day Wait ends at once; so does the wait for a schedule's next fire, so a recurring
+schedule fires as fast as the stack runs). With triggers, `POST /local/events` puts events on the stack's
+default bus (see `cloudflow.local.event_routes`). One lock serialises handler invocations and pump rounds:
+the local runtime is one process's worth of Lambda, not a concurrent service.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from cloudflow.adapters.aws_sdk_invoker import AwsSdkTaskResolver
 from cloudflow.adapters.dynamodb_activities import ambient_activities
 from cloudflow.adapters.http_invoker import HttpTaskResolver
 from cloudflow.adapters.local_aws import prepare_local_environment
-from cloudflow.adapters.local_pump import LocalRuntime, PumpReport
+from cloudflow.adapters.local_pump import LocalLambdaContext, LocalRuntime, PumpReport
 from cloudflow.adapters.system import SystemClock, SystemSecrets
 from cloudflow.adapters.waiting import wall_sleep
 from cloudflow.api.wsgi import ProxyWsgiApp
+from cloudflow.local.event_routes import LOCAL_ROUTES, build_local_routes
 from cloudflow.local.resolver_chain import FirstAnswer
 from cloudflow.local.task_outcome import TaskResolver
 from cloudflow.local.virtual_clock import PacedClock
@@ -46,6 +49,7 @@ class LocalStack:
         self._work = threading.Event()
         # A synchronous start waits for its execution; it must let the pump run meanwhile.
         runtime.handler_module("api").services.sleep = self._sleep_unlocked
+        self._local_routes = build_local_routes(runtime.triggers.bus) if runtime.triggers is not None else None
 
     def _sleep_unlocked(self, seconds: float) -> None:
         """Sleep inside an API call (which holds the lock) with the lock released, so the pump can run."""
@@ -57,10 +61,15 @@ class LocalStack:
             self.lock.acquire()
 
     def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
-        """The `api` handler's answer to an API Gateway proxy event (a 500 document if it raises)."""
+        """The `api` handler's answer to an API Gateway proxy event (a 500 document if it raises); the local
+        stack's own routes (`/local/...`) answer theirs."""
+        local_routes = self._local_routes if str(event.get("path", "")).startswith(LOCAL_ROUTES) else None
         with self.lock:
             try:
-                answer: dict[str, Any] = self.runtime.invoke("api", event)
+                if local_routes is not None:
+                    answer: dict[str, Any] = local_routes.resolve(event, LocalLambdaContext("cloudflow-local"))
+                else:
+                    answer = self.runtime.invoke("api", event)
             except Exception as error:  # never a trace to the caller; the server's log has it
                 answer = {"statusCode": 500, "headers": {"Content-Type": "application/json"},
                           "body": json.dumps({"error": "InternalFailure", "message": type(error).__name__})}
@@ -100,6 +109,14 @@ class _ThreadingWsgiServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    def get_environ(self) -> dict[str, Any]:
+        """wsgiref types a request sent without Content-Type as `text/plain`; API Gateway invents no header, and
+        the API refuses any body type but JSON (415), so a body-less POST (a stop, a publish) must carry none."""
+        environ: dict[str, Any] = super().get_environ()
+        if self.headers.get("Content-Type") is None:
+            environ.pop("CONTENT_TYPE", None)
+        return environ
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the CLI prints what matters."""
 
@@ -132,7 +149,8 @@ def open_local_stack(session: Any, project: Path | None = None, local_tasks: lis
     HTTP endpoints for real, AWS APIs on the same moto, activities queued for workers."""
     tasks = FirstAnswer([*(local_tasks or []), HttpTaskResolver(session), AwsSdkTaskResolver(session),
                          ActivityTaskResolver(ambient_activities)])
-    runtime = LocalRuntime(session, PacedClock(SystemClock().now_ms), SystemSecrets(), project=project, tasks=tasks)
+    runtime = LocalRuntime(session, PacedClock(SystemClock().now_ms), SystemSecrets(), project=project, tasks=tasks,
+                           with_triggers=True)
     return LocalStack(runtime, fast_forward)
 
 

@@ -55,10 +55,11 @@ class ResourceNotFoundError(ServiceError):
 # InvalidInputError fields Step Functions refuses under their own names.
 _FIELD_CODES = {"input": "InvalidExecutionInput", "executionArn": "InvalidArn", "stateMachineArn": "InvalidArn"}
 _NAME_FIELDS = ("name", "flow", "alias")
-# Where the API takes the fields the runtime names (`alias` is a path parameter or a body field).
+# Where the API takes the fields the runtime names (`alias` is a path parameter or a body field), by the
+# first part of the name (`tags.2.key` is in the body).
 _LOCATIONS = {"executionArn": "path", "from": "query", "to": "query", "startedAfter": "query",
               "startedBefore": "query", "input": "body", "name": "body", "flow": "body", "version": "body",
-              "stateMachineArn": "body", "maxTransitions": "body"}
+              "stateMachineArn": "body", "maxTransitions": "body", "tags": "body", "field": "query", "tag": "query"}
 _PLACES = ("body", "query", "path", "header", "cookie")
 # pydantic names the member of a union that refused a value: `str`, `int`, `function-after[...]`...
 _UNION_TAG = re.compile(r"^(str|int|float|bool|none|[a-z_-]+\[.*\])$")
@@ -146,8 +147,9 @@ def refusal_document(error: Exception) -> tuple[int, dict[str, Any]]:
         bad_name = error.field in _NAME_FIELDS and "not a valid name" in error.message  # check_name's refusal
         document["error"] = "InvalidName" if bad_name else _FIELD_CODES.get(error.field, "InvalidRequest")
         problem = {"field": error.field, "message": error.message}
-        if error.field in _LOCATIONS:
-            problem["location"] = _LOCATIONS[error.field]
+        location = _LOCATIONS.get(error.field.split(".")[0])
+        if location is not None:
+            problem["location"] = location
         document["fields"] = [problem]
     return status, document
 

@@ -1,7 +1,7 @@
-"""Executions: start (and start-and-wait), stop, describe, list by flow, history a page at a time.
+"""Executions: start (and start-and-wait), stop, redrive, describe, list by flow, history a page at a time.
 
-Starts are idempotent by name as StartExecution is: the same name and input answer the same execution
-while it runs; another input (or a name reused after the end) is ExecutionAlreadyExists.
+Starts are idempotent by name as StartExecution is: the same name, input and tags answer the same execution
+while it runs; other input or tags (or a name reused after the end) is ExecutionAlreadyExists.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cloudflow.api.models import (
     ExecutionStatusName,
     ExecutionUnit,
     HistoryAnswer,
+    RedriveAnswer,
     StartAnswer,
     StartRequest,
     StartSyncRequest,
@@ -47,6 +48,7 @@ from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ExecutionDoesNotExistError, InvalidInputError, InvalidTokenError, UnitDoesNotExistError
 from cloudflow.runtime.describe import describe_execution, execution_history
+from cloudflow.runtime.execution_tags import ExecutionTag
 from cloudflow.runtime.identity import (
     ROOT_UNIT,
     check_name,
@@ -55,6 +57,7 @@ from cloudflow.runtime.identity import (
     execution_id,
     state_machine_arn,
 )
+from cloudflow.runtime.redriver import redrive_execution
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.starter import StartRequest as RuntimeStart
 from cloudflow.runtime.starter import StartResult, start_execution
@@ -99,7 +102,8 @@ def start(rt: Runtime, body: StartRequest) -> StartResult:
     pinned = version_of(rt, flow, version, alias)
     return start_execution(rt, RuntimeStart(flow=flow, input=body.input, name=body.name, version=pinned,
                                             max_transitions=body.max_transitions, test_case=body.test_case,
-                                            mock_config=body.mock_config))
+                                            mock_config=body.mock_config,
+                                            tags=tuple(ExecutionTag(t.key, t.value) for t in body.tags)))
 
 
 def _ms(field: str, moment: datetime | None) -> int | None:
@@ -233,6 +237,17 @@ def register(app: APIGatewayRestResolver, services: ApiServices) -> None:
         request = body or StopRequest()
         stopped = stop_execution(services.runtime(), path_value(arn), request.error, request.cause)
         return StopAnswer(stop_date=iso_from_ms(stopped))
+
+    @app.post("/executions/<arn>/redrive", tags=TAGS,
+              summary="Redrive an execution that failed, timed out or was stopped (RedriveExecution)",
+              description="Resumes the execution at the state that did not succeed, with that state's input; "
+                          "a Parallel or Map runs only its branches and iterations that did not succeed. "
+                          "Unlike Step Functions, there is no 14-day limit. Calling again while the redrive "
+                          "is pending answers the same redrive.",
+              responses=error_responses(400, 404))
+    def redrive_route(arn: ExecutionArn) -> RedriveAnswer:
+        result = redrive_execution(services.runtime(), path_value(arn))
+        return RedriveAnswer(redrive_date=iso_from_ms(result.redrive_ms), redrive_count=result.redrive_count)
 
     @app.get("/executions/<arn>/history", tags=TAGS,
              summary="An execution's history events, a page at a time (GetExecutionHistory)",

@@ -255,6 +255,13 @@ class Empty(Answer):
 # --- executions ---------------------------------------------------------------------------------------
 
 
+class Tag(Request):
+    """A tag of an execution, written as AWS writes tags (the start checks AWS's rules for them)."""
+
+    key: str = Field(examples=["customer"])
+    value: str = Field("", examples=["c-42"])
+
+
 class StartRequest(Request):
     """StartExecution. Name the flow by `flow` or `stateMachineArn` (which may end in `:<version>` or `:<alias>`)."""
 
@@ -273,6 +280,10 @@ class StartRequest(Request):
                                                      "mock config (Step Functions Local's MockConfigFile).")
     mock_config: dict[str, JsonValue] | None = Field(None, description="The mock config for `testCase` (else "
                                                                        "the stack's CLOUDFLOW_MOCK_CONFIG).")
+    tags: list[Tag] = Field(default_factory=list, description=(
+        "Tags as AWS writes them: at most 50, keys 1 to 128 characters (unique, not starting with `aws:`), "
+        "values 0 to 256, of letters, digits, spaces and _ . : / = + - @. A flow can declare tag keys searchable."),
+        examples=[[{"key": "customer", "value": "c-42"}]])
 
 
 
@@ -311,6 +322,11 @@ class ExecutionDescription(Answer):
     version: str
     parent_execution_arn: str | None = None
     max_transitions: int | None = None
+    tags: list[Tag] | None = None
+    redrive_count: int = 0
+    redrive_date: str | None = None
+    redrive_status: Literal["REDRIVABLE", "NOT_REDRIVABLE"] = "NOT_REDRIVABLE"
+    redrive_status_reason: str | None = None
 
 
 class ExecutionListItem(Answer):
@@ -342,6 +358,13 @@ class StopAnswer(Answer):
     """When the stop was asked for."""
 
     stop_date: str
+
+
+class RedriveAnswer(Answer):
+    """RedriveExecution: when the redrive began, and CloudFlow's count of redrives so far."""
+
+    redrive_date: str
+    redrive_count: int
 
 
 class HistoryAnswer(Answer):

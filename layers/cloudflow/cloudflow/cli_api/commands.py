@@ -108,9 +108,10 @@ def more_hint(document: Any) -> str:
 
 
 def add_api_commands(sub: Subparsers) -> None:
-    """Register `flows`, `executions`, `tasks` and `usage` on the `cloudflow` subparsers."""
-    from cloudflow.cli_api import execution_commands, flow_commands, task_commands
+    """Register `flows`, `executions`, `tasks`, `usage` and `events` on the `cloudflow` subparsers."""
+    from cloudflow.cli_api import event_commands, execution_commands, flow_commands, task_commands
 
     flow_commands.register(sub)
     execution_commands.register(sub)
     task_commands.register(sub)
+    event_commands.register(sub)

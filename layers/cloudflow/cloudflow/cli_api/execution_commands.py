@@ -1,4 +1,4 @@
-"""`cloudflow executions start|start-sync|stop|describe|list|history|pending`.
+"""`cloudflow executions start|start-sync|stop|redrive|describe|list|history|pending`.
 
 An execution is named by its ARN or by `FLOW:NAME` (the API takes both). `start --wait` polls describe
 until the execution ends; `start-sync` is one request the API holds open for up to `--wait-seconds`.
@@ -45,6 +45,8 @@ def description_text(execution: dict[str, Any]) -> str:
         ("Transitions", execution.get("transitions")), ("Input", execution.get("input")),
         ("Output", execution.get("output")), ("Error", execution.get("error")), ("Cause", execution.get("cause")),
         ("Parent", execution.get("parentExecutionArn")), ("Max transitions", execution.get("maxTransitions")),
+        ("Redrives", execution.get("redriveCount") or None), ("Redriven", when(execution.get("redriveDate"))),
+        ("Tags", ", ".join(f"{t.get('key')}={t.get('value', '')}" for t in execution.get("tags") or [])),
     ])
 
 
@@ -67,6 +69,15 @@ def wait_for_end(client: ApiClient, arn: str, progress: Progress, timeout: float
         delay = min(delay * 2, LONGEST_POLL_SECONDS)  # quick for quick flows, gentle for long ones
 
 
+def tag_option(text: str) -> dict[str, str]:
+    """`--tag KEY=VALUE` as the API takes a tag (split at the first '=': a value may hold '='; `KEY=` is an
+    empty value). The API checks the rest of AWS's rules, naming the tag."""
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise argparse.ArgumentTypeError(f"must be KEY=VALUE, not {text!r}")
+    return {"key": key, "value": value}
+
+
 def _start_body(args: argparse.Namespace) -> dict[str, Any]:
     body: dict[str, Any] = {"stateMachineArn" if args.flow.startswith("arn:") else "flow": args.flow}
     # No --input starts with {}, as Step Functions and `cloudflow run` do (the API alone would start with null).
@@ -76,7 +87,8 @@ def _start_body(args: argparse.Namespace) -> dict[str, Any]:
                 "maxTransitions": args.max_transitions,
                 "input": json_text(args.input, "--input") if args.input is not None else "{}",
                 "testCase": args.test_case,
-                "mockConfig": json.loads(json_text(args.mock_config, "--mock-config")) if args.mock_config else None}
+                "mockConfig": json.loads(json_text(args.mock_config, "--mock-config")) if args.mock_config else None,
+                "tags": args.tags}
     body.update({key: value for key, value in optional.items() if value is not None})
     return body
 
@@ -106,6 +118,17 @@ def stop(client: ApiClient, args: argparse.Namespace) -> Shown:
     body = {key: value for key, value in (("error", args.error), ("cause", args.cause)) if value is not None}
     answer = client.post(execution_path(args.execution, "stop"), body or None)
     return Shown(answer, fields([("Execution", args.execution), ("Stopped", when(answer.document.get("stopDate")))]))
+
+
+def redrive(client: ApiClient, args: argparse.Namespace) -> Shown:
+    answer = client.post(execution_path(args.execution, "redrive"))
+    if not args.wait:
+        return Shown(answer, fields([("Execution", args.execution),
+                                     ("Redriven", when(answer.document.get("redriveDate"))),
+                                     ("Redrive count", answer.document.get("redriveCount"))]))
+    with Progress(sys.stderr, f"waiting for {args.execution}") as progress:
+        ended = wait_for_end(client, args.execution, progress, args.timeout)
+    return Shown(ended, description_text(ended.document), ended_status(ended.document))
 
 
 def describe(client: ApiClient, args: argparse.Namespace) -> Shown:
@@ -154,6 +177,8 @@ def _start_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mock-config", metavar="FILE", type=lambda path: f"@{path}",
                         help="a Step Functions Local mock config answering the tasks (with --test-case)")
     parser.add_argument("--test-case", metavar="NAME", help="the mock config's test case to answer from")
+    parser.add_argument("--tag", dest="tags", action="append", type=tag_option, metavar="KEY=VALUE",
+                        help="tag the execution (repeat for more); a flow can declare tag keys searchable")
 
 
 
@@ -177,6 +202,11 @@ def register(sub: Subparsers) -> None:
     stopped = _execution(leaf(executions, "stop", stop, "stop a running execution"))
     stopped.add_argument("--error", help="the error it ends with")
     stopped.add_argument("--cause", help="why it was stopped")
+    redriven = _execution(leaf(executions, "redrive", redrive,
+                               "resume a failed, timed-out or stopped execution where it stopped"))
+    redriven.add_argument("--wait", action="store_true", help="wait for the end; exit 1 unless it SUCCEEDED")
+    redriven.add_argument("--timeout", type=_positive_seconds, metavar="SECONDS",
+                          help="with --wait: stop waiting after this long (the execution goes on)")
     _execution(leaf(executions, "describe", describe, "an execution's status, input, output or error"))
     listed = leaf(executions, "list", list_executions, "a flow's executions, newest first")
     listed.add_argument("flow", metavar="FLOW")

@@ -81,6 +81,8 @@ class FanOut:
     window: int = 0
     tolerated_count: int | None = None
     tolerated_percentage: float | None = None
+    # A redrive's fan-out: the earlier join whose succeeded children are carried over, not run again.
+    carry_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ def build_context(
         "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
         "State": {"EnteredTime": iso_from_ms(frame.entered_time_ms), "Name": state_name},
     }
+    if info.redrive_time_ms is not None:
+        context["Execution"]["RedriveTime"] = iso_from_ms(info.redrive_time_ms)
     if retry_count is not None:
         context["State"]["RetryCount"] = retry_count
     if token is not None:

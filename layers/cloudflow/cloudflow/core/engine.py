@@ -19,6 +19,7 @@ from cloudflow.core.events import (
     ChildStarted,
     Event,
     ExecutionStarted,
+    Redriven,
     StopRequested,
     TaskFailed,
     TaskHeartbeat,
@@ -27,6 +28,7 @@ from cloudflow.core.events import (
     WakeUpDue,
 )
 from cloudflow.core.failure import Failure
+from cloudflow.core.redrive import redrivable, redrive
 from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus, Frame, FramePhase
 from cloudflow.core.states import HANDLERS
 from cloudflow.core.states.join import child_failed, children_finished, join_id_of
@@ -40,7 +42,10 @@ ROOT_FRAME_ID = "r"
 
 def advance(machine: StateMachine, snapshot: ExecutionSnapshot, event: Event, now_ms: int) -> Decision:
     """Apply `event` at time `now_ms` (epoch ms) and run until every frame reaches a durable boundary."""
-    if snapshot.status != ExecutionStatus.RUNNING:
+    if isinstance(event, Redriven):
+        if not redrivable(snapshot):
+            return Decision(snapshot, applied=False)
+    elif snapshot.status != ExecutionStatus.RUNNING:
         return Decision(snapshot, applied=False)
     working = snapshot.model_copy(deep=True)
     run = StepRun(machine, working, now_ms)
@@ -75,6 +80,8 @@ def _apply(run: StepRun, event: Event) -> bool:
         return _apply_child_started(run)
     if isinstance(event, ChildrenFinished | ChildFailed):
         return _apply_join_answer(run, event)
+    if isinstance(event, Redriven):
+        return redrive(run)
     raise TypeError(f"unknown event {event!r}")
 
 

@@ -88,7 +88,12 @@ class ChildFailed:
     cause: str | None = None
 
 
+@dataclass(frozen=True)
+class Redriven:
+    """RedriveExecution: an unsuccessful execution resumes at the state that did not succeed."""
+
+
 Event = (
     ExecutionStarted | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskSubmitted | WakeUpDue | StopRequested
-    | ChildStarted | ChildrenFinished | ChildFailed
+    | ChildStarted | ChildrenFinished | ChildFailed | Redriven
 )

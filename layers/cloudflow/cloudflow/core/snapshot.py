@@ -82,6 +82,9 @@ class Frame:
     # Workflow variables this frame sees: a branch or iteration starts with a copy of its parent's,
     # so what it assigns stays inside it (ASL variable scopes).
     variables: dict[str, Any] = field(default_factory=dict)
+    # Redrive: the fan-out of the previous run of this state, whose succeeded children are carried over
+    # instead of run again. Set when a redrive resumes a Parallel or Map; spent by its next fan-out.
+    redrive_join: str | None = None
 
 
 class PendingTask(BaseModel):
@@ -117,6 +120,7 @@ class ExecutionInfo(BaseModel):
     start_time_ms: int
     input: Any
     redrive_count: int = 0
+    redrive_time_ms: int | None = None  # when the last redrive began
     # A callback task (`.waitForTaskToken`, activities) without TimeoutSeconds times out after this many
     # seconds rather than Step Functions' near-infinite default, so a lost token never hangs a flow unseen.
     callback_timeout_seconds: int | None = None
@@ -148,6 +152,9 @@ class ExecutionSnapshot(BaseModel):
     child_of_state: str | None = None
     # Prepended to every task token: the host's way to find the unit again from a token alone.
     token_prefix: str = ""
+    # Where a redrive resumes: the unit's frame as it stood at the state that did not succeed (its input,
+    # variables and the fan-out it ran), kept when the unit ended FAILED, TIMED_OUT or ABORTED.
+    redrive_frame: Frame | None = None
 
 
 def new_snapshot(

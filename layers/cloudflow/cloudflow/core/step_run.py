@@ -266,6 +266,7 @@ class StepRun:
         `assigned` variables take effect now, after everything in the state read the old values.
         """
         state = self.state_of(frame)
+        frame.redrive_join = None  # a redrive's carry-over is for the resumed state's own fan-out only
         if assigned:
             frame.variables.update(assigned)
         self.record(
@@ -326,6 +327,8 @@ class StepRun:
         """A frame ended: hand its outcome to its parent's join, or end the execution."""
         self.cancel_timers(frame)
         del self.snapshot.frames[frame.id]
+        if frame.phase == FramePhase.FAILED and self._is_unit_top(frame):
+            self.snapshot.redrive_frame = frame  # where a redrive of this unit resumes
         if frame.parent_id is None:
             if frame.phase == FramePhase.SUCCEEDED:
                 self.complete(ExecutionStatus.SUCCEEDED, output=frame.output)
@@ -340,6 +343,11 @@ class StepRun:
             from cloudflow.core.states.join import child_finished  # the join needs StepRun itself
 
             child_finished(self, parent, frame)
+
+    def _is_unit_top(self, frame: Frame) -> bool:
+        """Whether the frame is its unit's outermost one: the root, or a remote child unit's own frame."""
+        return frame.parent_id is None or (self.snapshot.child_of is not None
+                                           and frame.parent_id not in self.snapshot.frames)
 
     def _report_child(self, frame: Frame) -> None:
         """A remote child unit's frame ended: close the unit and tell its parent's join."""
@@ -381,6 +389,8 @@ class StepRun:
             kind = {ExecutionStatus.FAILED: "ExecutionFailed", ExecutionStatus.TIMED_OUT: "ExecutionTimedOut",
                     ExecutionStatus.ABORTED: "ExecutionAborted"}[status]
             self.record(None, kind, details)
+            if snap.redrive_frame is None:  # stopped, timed out or over budget while a state ran
+                snap.redrive_frame = next((f for f in snap.frames.values() if self._is_unit_top(f)), None)
         snap.status, snap.output, snap.error, snap.cause = status, output, error, cause
         for frame in list(snap.frames.values()):
             self.cancel_timers(frame)

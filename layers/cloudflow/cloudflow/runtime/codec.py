@@ -28,7 +28,7 @@ _COMMANDS = {cls.__name__: cls for cls in (
 _EVENTS = {cls.__name__: cls for cls in (
     event_types.ExecutionStarted, event_types.TaskSucceeded, event_types.TaskFailed, event_types.TaskHeartbeat,
     event_types.TaskSubmitted, event_types.WakeUpDue, event_types.StopRequested, event_types.ChildStarted,
-    event_types.ChildrenFinished, event_types.ChildFailed,
+    event_types.ChildrenFinished, event_types.ChildFailed, event_types.Redriven,
 )}
 
 

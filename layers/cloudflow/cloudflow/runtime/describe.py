@@ -8,12 +8,14 @@ from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ExecutionDoesNotExistError
+from cloudflow.runtime.execution_tags import tags_from_attr
 from cloudflow.runtime.identity import ROOT_UNIT, execution_arn, execution_from_arn, state_machine_arn
+from cloudflow.runtime.redriver import redrive_status
 from cloudflow.runtime.runtime import Runtime
 
 
 def describe_execution(rt: Runtime, arn: str) -> dict[str, Any]:
-    """The execution as DescribeExecution shows it, plus CloudFlow's `transitions` and `version`.
+    """The execution as DescribeExecution shows it, plus CloudFlow's `transitions`, `version` and `tags`.
 
     Raises:
         ExecutionDoesNotExistError: there is no such execution.
@@ -35,14 +37,25 @@ def describe_execution(rt: Runtime, arn: str) -> dict[str, Any]:
         out["stopDate"] = iso_from_ms(int(attrs["stop_ms"]))
     if record.status == ExecutionStatus.SUCCEEDED:
         out["output"] = to_json_text(snapshot.output)
-    if snapshot.error is not None:
-        out["error"] = snapshot.error
-    if snapshot.cause is not None:
-        out["cause"] = snapshot.cause
+    if record.status != ExecutionStatus.RUNNING:  # a redrive not applied yet still holds the old failure
+        if snapshot.error is not None:
+            out["error"] = snapshot.error
+        if snapshot.cause is not None:
+            out["cause"] = snapshot.cause
+    out["redriveCount"] = int(attrs.get("redrive_count", 0))
+    if "redrive_ms" in attrs:
+        out["redriveDate"] = iso_from_ms(int(attrs["redrive_ms"]))
+    redrivable, reason = redrive_status(record.status, snapshot)
+    out["redriveStatus"] = "REDRIVABLE" if redrivable else "NOT_REDRIVABLE"
+    if reason is not None:
+        out["redriveStatusReason"] = reason
     if attrs.get("parent_execution_arn"):  # started by a states:startExecution task of that execution
         out["parentExecutionArn"] = attrs["parent_execution_arn"]
     if attrs.get("max_transitions") is not None:
         out["maxTransitions"] = int(attrs["max_transitions"])
+    tags = tags_from_attr(attrs.get("tags"))
+    if tags:
+        out["tags"] = [{"key": tag.key, "value": tag.value} for tag in tags]
     return out
 
 

@@ -32,6 +32,8 @@ class ChildStart(BaseModel):
     start_at: str
     input: Any = None
     variables: dict[str, Any] | None = None
+    # A redrive: the earlier child unit this one resumes from (at the state where that one stopped).
+    resume_from: str | None = None
 
 
 class WorkMessage(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cloudflow.errors import InvalidDefinitionError, InvalidInputError, ServiceError
+from cloudflow.runtime.execution_tags import ExecutionTag
 
 
 class _Request(BaseModel):
@@ -30,8 +31,15 @@ def _json_value(value: Any, field: str) -> Any:
         raise ValueError(f"is not valid JSON text ({error.msg} at character {error.pos})") from None
 
 
+class TagRequest(_Request):
+    """One tag, written as AWS writes tags; the start checks AWS's rules (`check_tags`)."""
+
+    key: str
+    value: str = ""
+
+
 class StartExecutionRequest(_Request):
-    """StartExecution: which flow, an optional name, the input (JSON text or a JSON value)."""
+    """StartExecution: which flow, an optional name, the input (JSON text or a JSON value), tags."""
 
     flow: str | None = Field(None, description="The flow's name.")
     state_machine_arn: str | None = Field(None, alias="stateMachineArn")
@@ -42,6 +50,7 @@ class StartExecutionRequest(_Request):
     max_transitions: int | None = Field(None, alias="maxTransitions", ge=1)
     test_case: str | None = Field(None, alias="testCase")
     mock_config: Any = Field(None, alias="mockConfig", description="A Step Functions Local mock config.")
+    tags: list[TagRequest] = Field(default_factory=list)
 
     @field_validator("input")
     @classmethod
@@ -55,6 +64,10 @@ class StartExecutionRequest(_Request):
         if self.state_machine_arn:
             return self.state_machine_arn.split(":")[-1]
         raise InvalidInputError("flow", "name the flow to start ('flow' or 'stateMachineArn')")
+
+    def execution_tags(self) -> tuple[ExecutionTag, ...]:
+        """The tags as the runtime takes them."""
+        return tuple(ExecutionTag(tag.key, tag.value) for tag in self.tags)
 
 
 class TaskAnswerRequest(_Request):

@@ -8,7 +8,15 @@ from typing import Any
 from cloudflow.asl.model import StateMachine
 from cloudflow.local.mock_config import MockConfig
 from cloudflow.local.task_outcome import TaskResolver
-from cloudflow.ports import Clock, ExecutionStore, PayloadStore, Scheduler, SearchField, SecretSource, WorkQueue
+from cloudflow.ports import (
+    Clock,
+    ExecutionStore,
+    PayloadStore,
+    Scheduler,
+    SearchDeclaration,
+    SecretSource,
+    WorkQueue,
+)
 from cloudflow.runtime.codec import BlobCodec
 
 MAX_QUEUE_DELAY_SECONDS = 900
@@ -51,8 +59,8 @@ class Runtime:
     # What children need of their parent unit (identity, seed), by (execution, unit, version): the
     # 10,000 children of one Map decode their parent's snapshot once per process, not 10,000 times.
     parents: dict[tuple[str, str, int], tuple[Any, str]] = field(default_factory=dict)
-    # Each flow's searchable input fields as last read, and when (time.monotonic): see runtime.search_index.
-    search_fields: dict[str, tuple[float, list[SearchField]]] = field(default_factory=dict)
+    # Each flow's searchable fields and tag keys as last read, and when (time.monotonic): see runtime.search_index.
+    search_declarations: dict[str, tuple[float, SearchDeclaration]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.codec = BlobCodec(self.payloads)

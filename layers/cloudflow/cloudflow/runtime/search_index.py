@@ -5,7 +5,10 @@ A flow declares up to MAX_FIELDS fields, each a name and a simple dotted JSONPat
 under the value's JSON text (`"c-42"`, `42`, `true`); objects, arrays, null, missing fields and texts
 longer than MAX_VALUE_CHARS are not indexed.
 
-The declaration is read once per process per flow and kept for CACHE_SECONDS (`rt.search_fields`):
+The same index holds the tags a flow declares searchable (`cloudflow.runtime.search_tags`): an entry is
+named by an index name, a field's name or `tag:<key>`, and the value's JSON text.
+
+The declaration is read once per process per flow and kept for CACHE_SECONDS (`rt.search_declarations`):
 a start costs no extra read in the common case, and a declaration changed through another process
 reaches this one within that time (the API's own process sees its change at once).
 """
@@ -16,11 +19,14 @@ import json
 import math
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from cloudflow.errors import InvalidInputError
-from cloudflow.ports import SearchField
+from cloudflow.ports import SearchDeclaration, SearchField
+from cloudflow.runtime.execution_tags import ExecutionTag
 from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.search_tags import tag_values
 
 MAX_FIELDS = 10
 MAX_VALUE_CHARS = 256
@@ -114,9 +120,10 @@ def index_values(fields: list[SearchField], document: Any) -> dict[str, str]:
     return found
 
 
-def index_partition(flow: str, field: str, text: str) -> str:
-    """The store key of every execution of `flow` whose `field` is `text` (names hold no '#')."""
-    return f"SX#{flow}#{field}#{text}"
+def index_partition(flow: str, index: str, text: str) -> str:
+    """The store key of every execution of `flow` whose `index` (a field's or a tag's index name) is `text`
+    (flow and field names hold no '#', tag keys neither: the parts cannot run into each other)."""
+    return f"SX#{flow}#{index}#{text}"
 
 
 def index_sort(start_ms: int, name: str) -> str:
@@ -124,27 +131,29 @@ def index_sort(start_ms: int, name: str) -> str:
     return f"{start_ms:013d}#{name}"
 
 
-def declared_fields(rt: Runtime, flow: str) -> list[SearchField]:
-    """The flow's declared fields, from this process's cache while it is fresh (CACHE_SECONDS)."""
-    cached = rt.search_fields.get(flow)
+def declaration(rt: Runtime, flow: str) -> SearchDeclaration:
+    """The flow's declared fields and tag keys, from this process's cache while it is fresh (CACHE_SECONDS)."""
+    cached = rt.search_declarations.get(flow)
     now = time.monotonic()
     if cached is not None and now - cached[0] < CACHE_SECONDS:
         return cached[1]
-    fields = rt.store.get_search_fields(flow) or []
-    rt.search_fields[flow] = (now, fields)
-    return fields
+    declared = rt.store.get_search_declaration(flow) or SearchDeclaration()
+    rt.search_declarations[flow] = (now, declared)
+    return declared
 
 
-def forget_fields(rt: Runtime, flow: str) -> None:
+def forget_declaration(rt: Runtime, flow: str) -> None:
     """Drop the cached declaration (this process changed it)."""
-    rt.search_fields.pop(flow, None)
+    rt.search_declarations.pop(flow, None)
 
 
-def index_start(rt: Runtime, flow: str, name: str, start_ms: int, document: Any) -> None:
-    """Index a started execution's input under the flow's declared fields (nothing to do without any)."""
-    fields = declared_fields(rt, flow)
-    if not fields:
+def index_start(rt: Runtime, flow: str, name: str, start_ms: int, document: Any,
+                tags: Sequence[ExecutionTag] = ()) -> None:
+    """Index a started execution's input and tags under the flow's declared fields and tag keys (nothing to
+    do without any)."""
+    declared = declaration(rt, flow)
+    if not declared.fields and not declared.tags:
         return
-    values = index_values(fields, document)
+    values = index_values(list(declared.fields), document) | tag_values(declared.tags, tags)
     if values:
         rt.store.put_search_entries(flow, name, start_ms, values)

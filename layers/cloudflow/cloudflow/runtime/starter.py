@@ -1,7 +1,7 @@
 """StartExecution: create the root unit with the pinned flow version, then queue its first step.
 
-Idempotent by name, as Step Functions is: the same name with the same input returns the same
-answer while the execution runs; any other reuse of the name is ExecutionAlreadyExists.
+Idempotent by name, as Step Functions is: the same name with the same input (and the same tags)
+returns the same answer while the execution runs; any other reuse of the name is ExecutionAlreadyExists.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from cloudflow.core.snapshot import ExecutionInfo, ExecutionStatus, new_snapshot
 from cloudflow.errors import ConflictError, ExecutionAlreadyExistsError, InvalidInputError
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.codec import event_to_dict
+from cloudflow.runtime.execution_tags import ExecutionTag, check_tags, same_tags, tags_from_attr, tags_to_attr
 from cloudflow.runtime.flows import mock_config_for, publish_flow, publish_mock_config, resolve_version
 from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, execution_id, state_machine_arn
 from cloudflow.runtime.messages import WorkMessage
@@ -38,6 +39,7 @@ class StartRequest:
     test_case: str | None = None  # the mock-config test case answering this execution's tasks
     mock_config: Any = None  # a Step Functions Local mock config sent with the start (else the runtime's)
     parent: ParentLink | None = None  # started by a states:startExecution task of another execution
+    tags: tuple[ExecutionTag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     """Start (or, for a repeat of the same start, find) an execution.
 
     Raises:
-        InvalidInputError: a bad name, budget or flow name.
+        InvalidInputError: a bad name, budget, flow name or tag.
         InvalidDefinitionError: `definition` has problems.
         StateMachineDoesNotExistError: no such flow or version.
         ExecutionAlreadyExistsError: the name is taken by another start.
@@ -80,6 +82,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     name = check_name("name", request.name) if request.name is not None else _fresh_name(rt)
     if request.max_transitions is not None and request.max_transitions < 1:
         raise InvalidInputError("maxTransitions", "must be a positive integer")
+    tags = check_tags(request.tags)
     mock_key = publish_mock_config(rt, request.flow, request.mock_config) if request.mock_config is not None else None
     if request.test_case is not None:
         config = mock_config_for(rt, request.flow, mock_key)
@@ -93,7 +96,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     digest = _input_digest(request.input)
     existing = rt.store.get_unit(execution, ROOT_UNIT)
     if existing is not None:
-        return _same_start(rt, existing, digest, execution, request.input)
+        return _same_start(rt, existing, digest, tags, execution, request.input)
     now = rt.clock.now_ms()
     settings = rt.settings
     info = ExecutionInfo(
@@ -107,7 +110,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     attrs = {
         "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,
         "test_case": request.test_case, "mock_config": mock_key, "max_transitions": request.max_transitions,
-        "transitions": 0,
+        "transitions": 0, "tags": tags_to_attr(tags),
         "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
     }
     if request.parent is not None:
@@ -120,17 +123,22 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     except ConflictError:  # a concurrent start with this name won the race
         existing = rt.store.get_unit(execution, ROOT_UNIT)
         assert existing is not None
-        return _same_start(rt, existing, digest, execution, request.input)
-    index_start(rt, request.flow, name, now, request.input)  # before the first step: searchable once started
+        return _same_start(rt, existing, digest, tags, execution, request.input)
+    index_start(rt, request.flow, name, now, request.input, tags)  # before the first step: searchable once started
     send(rt, [_start_message(execution)])
     return StartResult(info.execution_arn, now, version)
 
 
-def _same_start(rt: Runtime, existing: UnitRecord, digest: str, execution: str, input: Any) -> StartResult:
-    if existing.status != ExecutionStatus.RUNNING or existing.attrs.get("input_digest") != digest:
+def _same_start(rt: Runtime, existing: UnitRecord, digest: str, tags: tuple[ExecutionTag, ...], execution: str,
+                input: Any) -> StartResult:
+    # Tags are compared beside the input digest, not folded into it: the digests of executions started
+    # before tags existed stay valid, so their repeats are still recognised.
+    if (existing.status != ExecutionStatus.RUNNING or existing.attrs.get("input_digest") != digest
+            or not same_tags(tags_from_attr(existing.attrs.get("tags")), tags)):
         raise ExecutionAlreadyExistsError(f"Execution Already Exists: '{execution_arn(rt.settings, execution)}'")
     # The same items again (same keys): repairs a start that crashed between its record and its index.
-    index_start(rt, str(existing.attrs["flow"]), str(existing.attrs["name"]), int(existing.attrs["start_ms"]), input)
+    index_start(rt, str(existing.attrs["flow"]), str(existing.attrs["name"]), int(existing.attrs["start_ms"]), input,
+                tags)
     send(rt, [_start_message(execution)])  # harmless if it started already; repairs a crash if not
     return StartResult(execution_arn(rt.settings, execution), int(existing.attrs["start_ms"]),
                        str(existing.attrs["flow_version"]))

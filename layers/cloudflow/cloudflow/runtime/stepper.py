@@ -18,6 +18,7 @@ from typing import Any
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.engine import advance
 from cloudflow.core.events import ChildrenFinished, ChildStarted, WakeUpDue
+from cloudflow.core.redrive import REDRIVABLE, resumed_frame
 from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
@@ -119,9 +120,27 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
                               child.variables)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
     attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
+    machine = machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"]))
+    if child.resume_from is not None:
+        _resume(rt, message, snapshot, machine, child.resume_from)
     record = UnitRecord(message.execution_id, message.unit, 0, ExecutionStatus.RUNNING.value,
                         snapshot=rt.codec.encode_snapshot(snapshot, ""), attrs=attrs)
-    return StepContext(record, snapshot, machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"])), now)
+    return StepContext(record, snapshot, machine, now)
+
+
+def _resume(rt: Runtime, message: WorkMessage, snapshot: Any, machine: Any, earlier: str) -> None:
+    """A redriven child: start at the state where the earlier run of this branch or iteration stopped.
+
+    An earlier unit that kept no record, or is still stopping, has nothing to resume: the child starts anew.
+    """
+    record = rt.store.get_unit(message.execution_id, earlier)
+    if record is None or record.status not in REDRIVABLE:
+        return
+    stopped = rt.codec.decode_snapshot(record.snapshot).redrive_frame
+    if stopped is None:
+        return
+    frame = next(iter(snapshot.frames.values()))
+    snapshot.frames = {frame.id: resumed_frame(machine, stopped, frame.id, frame.parent_id)}
 
 
 def _parent_identity(rt: Runtime, parent: UnitRecord) -> tuple[Any, str]:
@@ -183,8 +202,10 @@ def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
         events = rt.codec.encode(context.history, f"history/{context.execution_id}/{context.unit}/{first}")
         context.page = HistoryPage(context.execution_id, context.unit, first, events, len(context.history),
                                    context.transitions, context.flow, iso_from_ms(context.now_ms)[:10], expires)
-    if record.version == 0 and record.unit != ROOT_UNIT and ended:
-        return  # a child that ran start to end in one step keeps no record: its report carries the page
+    if record.version == 0 and record.unit != ROOT_UNIT and snapshot.status == ExecutionStatus.SUCCEEDED:
+        # A child that succeeded in one step keeps no record: its report carries the page. One that failed
+        # keeps it: a redrive resumes from where it stopped.
+        return
     rt.crash_point("before-page")
     if context.page is not None:
         rt.store.put_history_page(context.page)

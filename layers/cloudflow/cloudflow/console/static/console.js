@@ -878,6 +878,7 @@
         ["Stopped", when(d.stopDate)],
         ["Transitions", String(d.transitions), "transitions"],
         ["Max transitions", d.maxTransitions === undefined ? null : String(d.maxTransitions)],
+        ["Redrives", d.redriveCount ? `${d.redriveCount}, last ${when(d.redriveDate)}` : null, "redrives"],
         ["Parent", d.parentExecutionArn ? h("a", {href: `#/executions/${pathPart(d.parentExecutionArn)}`,
           text: d.parentExecutionArn}) : null],
       ]),

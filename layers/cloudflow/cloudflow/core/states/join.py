@@ -31,8 +31,9 @@ def fan_out(run: StepRun, parent: Frame, join: Join, children: list[ChildSpec]) 
     parent.phase = FramePhase.BLOCKED
     run.commands.append(FanOut(
         parent.id, join_id_of(parent), join.kind, parent.state_name, tuple(children), join.window,
-        join.tolerated_count, join.tolerated_percentage,
+        join.tolerated_count, join.tolerated_percentage, parent.redrive_join,
     ))
+    parent.redrive_join = None  # a Retry of this state after the redrive runs every child again
 
 
 def child_spec(parent: Frame, index: int, pointer: str, start_at: str, child_input: Any) -> ChildSpec:
