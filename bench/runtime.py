@@ -190,7 +190,7 @@ def all_cases(sizes: list[int], only: list[str] | None) -> list[Case]:
 
 @dataclass
 class Invocation:
-    kind: str  # start, step, timer-sqs, timer-schedule, ...
+    kind: str  # start, step, step-timers, timer-schedule, ...
     seconds: float  # wall time, less the meter's own work
     aws_seconds: float
     round_trip_seconds: float
@@ -241,7 +241,7 @@ def wrap_invoke(lr: LocalRuntime, meter: AwsMeter, trace_memory: bool) -> list[I
             if traced:
                 tracemalloc.stop()
             usage = meter.usage
-            kind = name if name != "timer" else ("timer-sqs" if "Records" in event else "timer-schedule")
+            kind = invocation_kind(name, event)
             invocations.append(Invocation(kind, seconds - (usage.own_seconds - before.own_seconds),
                                           usage.aws_seconds - before.aws_seconds,
                                           usage.round_trip_seconds - before.round_trip_seconds, peak))
@@ -339,12 +339,22 @@ def run_case(case: Case) -> Result:
                   rss_growth if case.map_items else None)
 
 
+def invocation_kind(handler: str, event: Any) -> str:
+    """start, step (a step-queue batch), step-timers (a timer-queue batch: the step handler consumes both
+    queues), timer-schedule (a Scheduler fire), callback, ..."""
+    if handler == "timer":
+        return "timer-schedule"
+    if handler == "step" and not str(event["Records"][0].get("eventSourceARN", "")).endswith(".fifo"):
+        return "step-timers"
+    return handler
+
+
 # --- cost ------------------------------------------------------------------------------------------------------
 
 def esm_requests(result: Result) -> Counter[str]:
     """Lambda's SQS event source mapping: one ReceiveMessage and one DeleteMessageBatch per batch."""
     kinds = Counter(inv.kind for inv in result.invocations)
-    return Counter({"fifo": 2 * kinds["step"], "standard": 2 * kinds["timer-sqs"]})
+    return Counter({"fifo": 2 * kinds["step"], "standard": 2 * kinds["step-timers"]})
 
 
 def cost(result: Result, memory: int | None = None, modelled: bool = False) -> dict[str, float]:

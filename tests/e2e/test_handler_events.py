@@ -4,8 +4,8 @@ The samples drive ONE execution, sample:order-1042 of the flow "sample" (its def
 start_direct sample, so that start publishes it), when replayed in this order:
 
     start_direct -> step_sqs -> callback_heartbeat -> callback_success
-    -> timer_scheduler (CoolingOff: 30 days, a Scheduler schedule) -> timer_sqs (Settle: 60 s, a timer-queue
-    message) -> SUCCEEDED
+    -> timer_scheduler (CoolingOff: 30 days, a Scheduler schedule) -> step_timer_sqs (Settle: 60 s, a timer-queue
+    message, which the step handler consumes) -> SUCCEEDED
 
 The task token and the timer ids in the samples are what SeededSecrets("tests") gives the first execution of a
 fresh runtime on START_MS, with the samples replayed in that order (the heartbeat takes a timer id too). The
@@ -195,10 +195,9 @@ def test_the_samples_replayed_in_order_drive_one_execution_to_success(rig: Rig) 
     rig.lr.clock.advance_to(cooling_off["due_ms"])
     assert rig.invoke("timer", cooling_off) == {"forwarded": True}
     rig.deliver_steps()
-    settle = json.loads(sample("timer_sqs.json")["Records"][0]["body"])
+    settle = json.loads(sample("step_timer_sqs.json")["Records"][0]["body"])
     rig.lr.clock.advance_to(settle["due_ms"])
-    assert rig.invoke("timer", sample("timer_sqs.json")) == {"batchItemFailures": []}
-    rig.deliver_steps()
+    assert rig.invoke("step", sample("step_timer_sqs.json")) == {"batchItemFailures": []}
 
     described = rig.describe()
     assert described["status"] == "SUCCEEDED"
@@ -473,7 +472,7 @@ def test_timer_scheduler(rig: Rig) -> None:
     assert rig.invoke("timer", wake_up) == {"forwarded": True}
     rig.deliver_steps()
     assert [e["type"] for e in rig.history()[len(history):]] == ["WaitStateExited", "WaitStateEntered"]
-    assert sample("timer_sqs.json")["Records"][0]["body"] in rig.timer_bodies()  # Settle's wake-up
+    assert sample("step_timer_sqs.json")["Records"][0]["body"] in rig.timer_bodies()  # Settle's wake-up
 
     rig.lr.pump()  # also fires the re-armed copy of CoolingOff's wake-up: a duplicate of what was forwarded
     ended = rig.describe()
@@ -485,33 +484,33 @@ def test_timer_scheduler(rig: Rig) -> None:
     assert rig.history() == history and rig.describe() == ended
 
 
-def test_timer_sqs(rig: Rig) -> None:
+def test_step_timer_sqs(rig: Rig) -> None:
+    """A timer-queue wake-up is applied by the step handler where it arrives: nothing goes to the step queue."""
     rig.park_in_settle()
-    event = sample("timer_sqs.json")
+    event = sample("step_timer_sqs.json")
     body = event["Records"][0]["body"]
     wake_up = json.loads(body)
     assert rig.timer_bodies() == [body]
     assert wake_up["due_ms"] == sample("timer_scheduler.json")["due_ms"] + 60_000
     history = rig.history()
 
-    # early: armed again on the timer queue, nothing forwarded
-    assert rig.invoke("timer", event) == {"batchItemFailures": []}
+    # early: armed again on the timer queue, nothing applied
+    assert rig.invoke("step", event) == {"batchItemFailures": []}
     assert rig.timer_bodies() == [body, body]
     assert rig.step_queue_is_empty()
     assert rig.history() == history
 
     rig.lr.clock.advance_to(wake_up["due_ms"])
-    assert rig.invoke("timer", event) == {"batchItemFailures": []}
-    assert not rig.step_queue_is_empty()
-    rig.lr.pump()  # also delivers the queued copies: duplicates
+    assert rig.invoke("step", event) == {"batchItemFailures": []}
+    assert rig.step_queue_is_empty()  # applied here, not forwarded
     ended = rig.describe()
     assert ended["status"] == "SUCCEEDED" and ended["stopDate"] == iso_from_ms(wake_up["due_ms"])
     assert rig.types()[-1] == "ExecutionSucceeded"
 
-    history = rig.history()
-    assert rig.invoke("timer", event) == {"batchItemFailures": []}
-    rig.lr.pump()
-    assert rig.history() == history and rig.describe() == ended
+    final = rig.history()
+    rig.lr.pump()  # delivers the re-armed copy: a duplicate
+    assert rig.invoke("step", event) == {"batchItemFailures": []}  # and again, by hand
+    assert rig.history() == final and rig.describe() == ended
 
 
 # --- stop ---------------------------------------------------------------------------------------------

@@ -395,14 +395,20 @@ def test_scheduler_may_invoke_the_timer_for_its_group_only() -> None:
 
 def test_queue_consumers_report_batch_item_failures() -> None:
     resources = _resources()
-    for function, queue in (("StepFunction", "StepQueue"), ("TimerFunction", "TimerQueue")):
-        (event,) = resources[function]["Properties"]["Events"].values()
-        assert event["Type"] == "SQS", function
-        assert event["Properties"]["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}, function
-        assert event["Properties"]["BatchSize"] == 10, function
-        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], function
-    for function in ("ValidateFunction", "StartFunction", "CallbackFunction", "StopFunction"):
+    # StepFunction consumes both queues: due wake-ups are applied where they arrive (one hop less).
+    events = resources["StepFunction"]["Properties"]["Events"]
+    assert {event["Properties"]["Queue"]["Fn::GetAtt"][0] for event in events.values()} == {"StepQueue",
+                                                                                           "TimerQueue"}
+    for event in events.values():
+        assert event["Type"] == "SQS"
+        assert event["Properties"]["BatchSize"] == 10
+        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    for function in ("ValidateFunction", "StartFunction", "CallbackFunction", "StopFunction", "TimerFunction"):
         assert "Events" not in resources[function]["Properties"], function
+    # Each queue's visibility timeout covers six of its consumer's timeouts, as Lambda advises.
+    timeout = resources["StepFunction"]["Properties"]["Timeout"]
+    for queue in ("StepQueue", "TimerQueue"):
+        assert resources[queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout, queue
 
 
 def test_functions_have_least_privilege_policies() -> None:

@@ -3,10 +3,11 @@
 Moto stores what SQS and Scheduler hold but delivers nothing, so the pump plays Lambda's event
 source mappings and Scheduler: it hands step-queue batches to the step handler (re-offering what
 a batch reports as failed, as a visibility timeout would), holds timer-queue messages until their
-due time, fires due one-time schedules and deletes them. When nothing is due it moves the virtual
-clock to the next wake-up, so a 30-day Wait completes at once. With triggers (`with_triggers`), it
-also fires the flows' trigger schedules as Scheduler would (see `local_triggers`); their fires are
-wake-ups too, so a pump that moves the clock runs for ever while a recurring one is ENABLED.
+due time and then hands them to the step handler too (it consumes that queue), fires due one-time
+schedules and deletes them. When nothing is due it moves the virtual clock to the next wake-up, so a
+30-day Wait completes at once. With triggers (`with_triggers`), it also fires the flows' trigger
+schedules as Scheduler would (see `local_triggers`); their fires are wake-ups too, so a pump that moves
+the clock runs for ever while a recurring one is ENABLED.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class LocalLambdaContext:
 
 
 class DeadLetterError(RuntimeError):
-    """A step message failed MAX_RECEIVES times: in the cloud it would sit in the dead-letter queue."""
+    """A step or timer message failed MAX_RECEIVES times: in the cloud it would sit in a dead-letter queue."""
 
 
 @dataclass
@@ -134,6 +135,7 @@ class LocalRuntime:
             management = self.triggers.management
             self._handlers["api"].services.triggers = lambda: management
         self._held: list[tuple[int, int, str]] = []  # timer-queue bodies waiting for their due time
+        self._timer_receives: dict[str, int] = {}  # how often a failing timer-queue body was delivered
         self._serial = 0
         self.dead_letters: list[str] = []
 
@@ -226,10 +228,13 @@ class LocalRuntime:
             records = [self._sqs_record({"MessageId": f"timer-{i}", "ReceiptHandle": "local", "Body": body,
                                          "Attributes": {}}, self.resources.timer_queue_url)
                        for i, body in enumerate(bodies)]
-            self.invoke("timer", {"Records": records})
+            failed = self._invoke_step({"Records": records})  # the step handler consumes the timer queue too
             if self.duplicate_deliveries:
-                self.invoke("timer", {"Records": records})
-            report.timer_fires += len(bodies)
+                failed |= self._invoke_step({"Records": records})
+            report.timer_fires += len(bodies) - len(failed)
+            for index, body in enumerate(bodies):
+                if f"timer-{index}" in failed:
+                    self._offer_timer_again(body, now)
             return True
         for name, due, payload in self._schedules():
             if due <= now:
@@ -240,6 +245,16 @@ class LocalRuntime:
                 report.schedule_fires += 1
                 return True
         return False
+
+    def _offer_timer_again(self, body: str, now: int) -> None:
+        """A wake-up whose step failed comes back, as its message would after the visibility timeout."""
+        receives = self._timer_receives.get(body, 1)
+        if receives >= MAX_RECEIVES:
+            self.dead_letters.append(body)
+            raise DeadLetterError(f"timer message failed {MAX_RECEIVES} times: {body[:300]}")
+        self._timer_receives[body] = receives + 1
+        self._serial += 1
+        heapq.heappush(self._held, (now, self._serial, body))
 
     def _schedules(self) -> list[tuple[str, int, str]]:
         found = []

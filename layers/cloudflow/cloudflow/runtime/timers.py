@@ -1,7 +1,13 @@
 """Wake-ups: up to 15 minutes away they ride the timer queue's message delay; further ones are
-one-time Scheduler schedules. Either way the timer handler forwards the wake-up to the unit's
-step-queue group, and the step checks the due time and the snapshot, so a late, early, stale or
-duplicate fire does nothing harmful.
+one-time Scheduler schedules. The step handler applies a timer-queue wake-up itself; the timer handler
+forwards a Scheduler one to the unit's step-queue group. Either way the step checks the due time and the
+snapshot, so a late, early, stale or duplicate fire does nothing harmful.
+
+Applying a wake-up outside the unit's FIFO group is safe because a unit that waits on a timer has no
+other live work: its one frame is parked on that timer (remote children are units of their own). A
+message that does reach it meanwhile is stale (applies nothing), or ends the execution (a stop, the
+execution's timeout), which leaves nothing for a lost dispatch to do. So a crash between a wake-up
+step's write and its dispatch is repaired when the timer message comes back, as on the step queue.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ def cancel_wake_up(rt: Runtime, execution_id: str, unit: str, command: CancelWak
 
 
 def fire(rt: Runtime, body: str) -> bool:
-    """The timer handler's work: forward a due wake-up to its unit's step group; re-arm an early one.
+    """The timer handler's work (Scheduler wake-ups): forward a due wake-up to its unit's step group; re-arm
+    an early one.
 
     Returns whether it was forwarded.
     """
