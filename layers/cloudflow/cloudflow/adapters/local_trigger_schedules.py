@@ -18,24 +18,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from cloudflow.adapters.local_event_bus import StartFunction, report_to_stderr
+from cloudflow.adapters.trigger_management import scheduler_date_ms
 from cloudflow.local.schedule_times import ScheduleTimes
 from cloudflow.local.trigger_delivery import iso_seconds, render_scheduler_input
 from cloudflow.ports import Clock
-
-
-def _ms(value: Any) -> int | None:
-    """A Scheduler date (boto3 answers datetimes) as epoch milliseconds."""
-    if isinstance(value, datetime):
-        return int(value.timestamp() * 1000)
-    if isinstance(value, int | float):
-        return int(value * 1000)
-    return None
 
 
 @dataclass
@@ -123,7 +114,7 @@ class LocalTriggerSchedules:
             return _Planned(version, answer, None, None)
         try:
             times = ScheduleTimes(str(answer["ScheduleExpression"]), answer.get("ScheduleExpressionTimezone") or "UTC",
-                                  _ms(answer.get("StartDate")), _ms(answer.get("EndDate")))
+                                  scheduler_date_ms(answer.get("StartDate")), scheduler_date_ms(answer.get("EndDate")))
         except ValueError as error:
             self._report(f"schedule {name}: not fired: {error}")
             return _Planned(version, answer, None, None)

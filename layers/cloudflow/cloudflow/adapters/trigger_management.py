@@ -143,7 +143,8 @@ def _message(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Message", "")) or str(error)
 
 
-def _ms(value: Any) -> int | None:
+def scheduler_date_ms(value: Any) -> int | None:
+    """A Scheduler date (boto3 answers datetimes; epoch seconds also occur) as epoch milliseconds."""
     if isinstance(value, datetime):
         return int(value.timestamp() * 1000)
     if isinstance(value, int | float):
@@ -280,7 +281,8 @@ class AwsTriggerManagement:
             description=answer.get("Description") or None,
             flexible_window_minutes=window.get("MaximumWindowInMinutes") if window.get("Mode") == "FLEXIBLE"
             else None,
-            created_ms=_ms(answer.get("CreationDate")), updated_ms=_ms(answer.get("LastModificationDate")),
+            created_ms=scheduler_date_ms(answer.get("CreationDate")),
+            updated_ms=scheduler_date_ms(answer.get("LastModificationDate")),
             target_arn=target.get("Arn"), target_input=target.get("Input"))
 
     def get_schedule(self, flow: str, schedule: str) -> ScheduleRecord | None:
