@@ -31,7 +31,8 @@ def redrivable(snapshot: ExecutionSnapshot) -> bool:
 
 def resumed_frame(machine: StateMachine, stopped: Frame, frame_id: str | None = None,
                   parent_id: str | None = None) -> Frame:
-    """A frame that re-enters `stopped`'s state with its input and variables (under a new id if given).
+    """A frame that re-enters `stopped`'s state with its input and variables (under a new id and parent, if
+    given: a redriven child unit).
 
     Nothing of the stopped run's progress inside the state survives (its task token, timers, join), except
     which fan-out it ran: a Parallel or Map then carries that fan-out's succeeded children over.
@@ -39,7 +40,7 @@ def resumed_frame(machine: StateMachine, stopped: Frame, frame_id: str | None = 
     state = machine_at(machine, stopped.machine_path).states.get(stopped.state_name)
     carry = join_id_of(stopped) if isinstance(state, ParallelState | MapState) else None
     return dataclasses.replace(
-        stopped, id=frame_id or stopped.id, parent_id=parent_id if frame_id else stopped.parent_id,
+        stopped, id=frame_id or stopped.id, parent_id=parent_id or stopped.parent_id,
         phase=FramePhase.READY, last_event_id=0, entered_event_id=0, retry_counts=[], retry_total=0, token=None,
         attempt=0, timers=[], task_request=None, join=None, output=None, error=None, cause=None,
         variables=dict(stopped.variables), redrive_join=carry,
