@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudflow.core.events import Redriven
-from cloudflow.core.redrive import REDRIVABLE
+from cloudflow.core.redrive import redrivable
 from cloudflow.core.snapshot import ExecutionSnapshot, ExecutionStatus
 from cloudflow.core.step_run import MAX_TRANSITIONS_ERROR
 from cloudflow.errors import ConflictError, ExecutionDoesNotExistError, ExecutionNotRedrivableError
@@ -51,7 +51,7 @@ def redrive_status(status: str, snapshot: ExecutionSnapshot) -> tuple[bool, str 
     if snapshot.error == MAX_TRANSITIONS_ERROR:
         return False, ("Execution reached its MaxTransitions budget: a redrive would stop at once; "
                        "start a new execution with a larger budget")
-    if snapshot.status not in REDRIVABLE or snapshot.redrive_frame is None:
+    if not redrivable(snapshot):
         return False, "Execution did not keep the state it stopped in"
     return True, None
 
