@@ -76,18 +76,20 @@ def _run(local_runtime: Any, flow: tuple[Any, Any, dict[str, Any]], fault: Any =
     return run_on_runtime(lr, definition, execution_input, **request)
 
 
-# --- the order example: tasks, retries with back-off (timers), a Parallel of two child units ---------
+# --- the order example: tasks, retries with back-off (timers), a Parallel of two branches ------------
+# Its branches run as child units (inline_fan_out=0: four steps) or inside the root's steps (three).
 
 def _order() -> tuple[Any, Any, dict[str, Any]]:
     flow = example("order")
     return flow.definition, flow.input, {"flow": "order", "testCase": "PaymentGatewaySlow"}
 
 
-@pytest.mark.parametrize("nth", [1, 2, 3, 4])
+@pytest.mark.parametrize(("inline_fan_out", "nth"), [(0, 1), (0, 2), (0, 3), (0, 4), (10, 1), (10, 2), (10, 3)])
 @pytest.mark.parametrize("point", POINTS)
-def test_order_survives_one_crash(local_runtime: Any, point: str, nth: int) -> None:
-    options = {"mock_config": example("order").mock_config}
-    clean = reference_run("crash-free order", lambda: _run(local_runtime, _order(), **options))
+def test_order_survives_one_crash(local_runtime: Any, point: str, inline_fan_out: int, nth: int) -> None:
+    options = {"mock_config": example("order").mock_config, "inline_fan_out": inline_fan_out}
+    clean = reference_run(f"crash-free order, inline {inline_fan_out}",
+                          lambda: _run(local_runtime, _order(), **options))
     fault = CrashOnce(point, nth)
     crashed = _run(local_runtime, _order(), fault, **options)
 

@@ -5,6 +5,7 @@ the state, and payloads far beyond what DynamoDB and SQS hold inline.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -24,6 +25,12 @@ from tests.e2e.test_runtime_examples import (
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
+
+
+@pytest.fixture
+def local_runtime(local_runtime: Any) -> Any:
+    """The units' own mechanics: every Parallel and Map here runs its children as units, however few."""
+    return functools.partial(local_runtime, inline_fan_out=0)
 
 DAY_S = 86_400
 DYNAMODB_ITEM_LIMIT = 400 * 1024

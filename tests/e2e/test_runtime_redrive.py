@@ -7,6 +7,7 @@ the way a user fixes a bug and then redrives.
 from __future__ import annotations
 
 from collections import Counter
+import functools
 from typing import Any
 
 import pytest
@@ -21,6 +22,14 @@ from cloudflow.runtime.stopper import stop_execution
 from tests.e2e.test_runtime_examples import Run, parse_template_once, start
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
+
+
+@pytest.fixture
+def local_runtime(local_runtime: Any) -> Any:
+    """Redrives of fan-outs that ran their children as units, however few (in-process fan-outs:
+    test_runtime_inline_fan_out.py)."""
+    return functools.partial(local_runtime, inline_fan_out=0)
+
 
 CHARGE = "arn:aws:lambda:us-east-1:123456789012:function:charge"
 WORKER = "arn:aws:states:::lambda:invoke.waitForTaskToken"

@@ -35,7 +35,7 @@ from cloudflow.local.task_outcome import TaskResolver
 from cloudflow.local.virtual_clock import VirtualClock
 from cloudflow.ports import SecretSource
 from cloudflow.runtime.messages import decode_message
-from cloudflow.runtime.runtime import Runtime, Settings
+from cloudflow.runtime.runtime import INLINE_FAN_OUT, Runtime, Settings
 
 HANDLERS = ("start", "step", "callback", "timer", "stop", "activities", "api")
 MAX_RECEIVES = 5  # the template's maxReceiveCount: then the message would go to the dead-letter queue
@@ -99,6 +99,7 @@ class LocalRuntime:
         tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, region: str = "us-east-1",
         stack: str = "cloudflow-local", fault: Any = None, duplicate_deliveries: bool = False,
         callback_timeout_seconds: int | None = None, with_triggers: bool = False,
+        inline_fan_out: int = INLINE_FAN_OUT,
     ) -> None:
         self.project = project or find_project()
         # At-least-once made visible: every step batch, timer message and schedule is delivered twice.
@@ -119,7 +120,8 @@ class LocalRuntime:
                                            f"arn:aws:iam::{ACCOUNT}:role/{stack}-scheduler"),
             payloads=S3PayloadStore(session.client("s3", region_name=region), self.resources.bucket),
             clock=clock, secrets=secrets, settings=Settings(region=region, account=ACCOUNT, queue_delays=False,
-                                                              callback_timeout_seconds=callback_timeout_seconds),
+                                                              callback_timeout_seconds=callback_timeout_seconds,
+                                                              inline_fan_out=inline_fan_out),
             tasks=tasks, mock_config=mock_config, fault=fault,
         )
         for key, value in {**LOCAL_FUNCTION_ENV, **self.resources.environment()}.items():

@@ -18,7 +18,7 @@ from cloudflow.adapters.system import SystemClock, SystemSecrets
 from cloudflow.adapters.task_integrations import aws_task_integrations
 from cloudflow.local.mock_config import MockConfig
 from cloudflow.ports import Clock, SecretSource
-from cloudflow.runtime.runtime import Runtime, Settings
+from cloudflow.runtime.runtime import INLINE_FAN_OUT, Runtime, Settings
 
 _cached: Runtime | None = None
 
@@ -34,6 +34,7 @@ def runtime_from_env(
     mock_path = env.get("CLOUDFLOW_MOCK_CONFIG")
     retention_days = int(env.get("CLOUDFLOW_HISTORY_RETENTION_DAYS", "90"))
     callback_timeout = int(env.get("CLOUDFLOW_CALLBACK_TIMEOUT_SECONDS") or "0") or None
+    inline_fan_out = int(env.get("CLOUDFLOW_INLINE_FAN_OUT") or INLINE_FAN_OUT)
     return Runtime(
         store=DynamoDbExecutionStore(session.client("dynamodb", region_name=region), env["CLOUDFLOW_TABLE"],
                                      retention_days),
@@ -49,6 +50,7 @@ def runtime_from_env(
         settings=settings or Settings(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
             history_retention_days=retention_days, callback_timeout_seconds=callback_timeout,
+            inline_fan_out=inline_fan_out,
         ),
         # Tasks call Lambda, HTTP endpoints and AWS APIs, or queue for activity workers; executions started
         # with a mock test case are answered from the mock config first.

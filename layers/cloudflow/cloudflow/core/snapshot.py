@@ -52,6 +52,23 @@ class Join:
     tolerated_percentage: float | None = None
     effective_input: Any = None
     event_name: str = ""
+    # The children run as units of their own (FanOut), not as frames of this unit.
+    remote: bool = False
+    failed_indexes: list[int] = field(default_factory=list)  # in-process children that failed, tolerated
+    carry: ChildOutcomes | None = None  # a redrive's carry-over, spent as the children start
+
+
+@dataclass
+class ChildOutcomes:
+    """Where an in-process Parallel or Map stood when it failed: what a redrive carries over and resumes.
+
+    `succeeded` holds the results of the children that succeeded; `stopped` the frames of those that failed
+    or were aborted, as they stood (a redrive resumes each at its own unsuccessful state). Children not
+    in either (never started, or failed within tolerance) run again from their start.
+    """
+
+    succeeded: dict[int, Any] = field(default_factory=dict)
+    stopped: dict[int, Frame] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +102,10 @@ class Frame:
     # Redrive: the fan-out of the previous run of this state, whose succeeded children are carried over
     # instead of run again. Set when a redrive resumes a Parallel or Map; spent by its next fan-out.
     redrive_join: str | None = None
+    # The same for an in-process fan-out: its children's outcomes when the state failed (kept into the
+    # unit's redrive frame), and, on a frame a redrive resumes, the outcomes its next fan-out carries over.
+    failed_children: ChildOutcomes | None = None
+    redrive_children: ChildOutcomes | None = None
 
 
 class PendingTask(BaseModel):
@@ -143,8 +164,11 @@ class ExecutionSnapshot(BaseModel):
     draws: int = 0
     serial: int = 0  # source of token and timer ids, unique within the execution
     version: int = 0
-    # Durable runtime: Parallel branches and Map iterations run as their own units (FanOut).
+    # Durable runtime: Parallel branches and Map iterations run as their own units (FanOut)...
     remote_children: bool = False
+    # ...unless they are at most this many, with small inputs: then they run as frames of this unit, in
+    # its steps (see core.states.fan_out_mode). 0: always as units.
+    inline_children: int = 0
     # A budget: the execution fails once it has metered more transitions than this.
     max_transitions: int | None = None
     # Set on a remote child unit: "map" or "parallel", and the name of the state that fanned out.
@@ -158,19 +182,21 @@ class ExecutionSnapshot(BaseModel):
 
 
 def new_snapshot(
-    info: ExecutionInfo, seed: str, remote_children: bool = False, max_transitions: int | None = None
+    info: ExecutionInfo, seed: str, remote_children: bool = False, max_transitions: int | None = None,
+    inline_children: int = 0,
 ) -> ExecutionSnapshot:
     """A snapshot for an execution that has not started yet; feed it ExecutionStarted."""
-    return ExecutionSnapshot(info=info, seed=seed, remote_children=remote_children, max_transitions=max_transitions)
+    return ExecutionSnapshot(info=info, seed=seed, remote_children=remote_children, max_transitions=max_transitions,
+                             inline_children=inline_children)
 
 
 def child_snapshot(
     info: ExecutionInfo, seed: str, parent_frame_id: str, kind: str, state_name: str,
     child_id: str, index: int, machine_path: str, start_at: str, child_input: Any,
-    variables: dict[str, Any] | None = None,
+    variables: dict[str, Any] | None = None, inline_children: int = 0,
 ) -> ExecutionSnapshot:
     """The snapshot of a remote child unit (one branch or iteration); feed it ChildStarted."""
     frame = Frame(id=child_id, parent_id=parent_frame_id, machine_path=machine_path, index=index,
                   state_name=start_at, state_input=child_input, variables=dict(variables or {}))
     return ExecutionSnapshot(info=info, seed=seed, remote_children=True, frames={child_id: frame},
-                             child_of=kind, child_of_state=state_name)
+                             child_of=kind, child_of_state=state_name, inline_children=inline_children)

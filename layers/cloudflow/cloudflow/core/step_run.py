@@ -224,6 +224,7 @@ class StepRun:
         frame.retry_counts = [0] * len(state.retry) if isinstance(state, _RETRYING) else []
         frame.retry_total = 0
         frame.attempt = 0
+        frame.failed_children = None  # a Retry runs every child of a fan-out again
         self.transitions += 1
         frame.entered_event_id = self.record(
             frame,
@@ -266,7 +267,8 @@ class StepRun:
         `assigned` variables take effect now, after everything in the state read the old values.
         """
         state = self.state_of(frame)
-        frame.redrive_join = None  # a redrive's carry-over is for the resumed state's own fan-out only
+        # A redrive's carry-over is for the resumed state's own fan-out only.
+        frame.redrive_join = frame.redrive_children = frame.failed_children = None
         if assigned:
             frame.variables.update(assigned)
         self.record(
@@ -363,6 +365,14 @@ class StepRun:
         self.commands.append(ReportChild(frame.id, join_id, frame.parent_id, frame.index, succeeded,
                                          frame.output, frame.error, frame.cause))
 
+    def _keep_child_outcomes(self, frame: Frame | None) -> None:
+        """A unit ending while its state's in-process children run: keep where they stood, for a redrive."""
+        if frame is None or frame.join is None or frame.join.remote or not self.snapshot.remote_children:
+            return
+        from cloudflow.core.states.join import child_outcomes  # the join needs StepRun itself
+
+        frame.failed_children = child_outcomes(self, frame)
+
     def abort_children(self, parent: Frame) -> None:
         """Drop every descendant of `parent` with its tasks and timers (a branch failed, or a stop)."""
         prefix = parent.id + "/"
@@ -391,6 +401,7 @@ class StepRun:
             self.record(None, kind, details)
             if snap.redrive_frame is None:  # stopped, timed out or over budget while a state ran
                 snap.redrive_frame = next((f for f in snap.frames.values() if self._is_unit_top(f)), None)
+                self._keep_child_outcomes(snap.redrive_frame)
         snap.status, snap.output, snap.error, snap.cause = status, output, error, cause
         for frame in list(snap.frames.values()):
             self.cancel_timers(frame)

@@ -22,6 +22,10 @@ from cloudflow.runtime.codec import BlobCodec
 MAX_QUEUE_DELAY_SECONDS = 900
 """SQS delays a message at most 15 minutes; longer wake-ups are Scheduler schedules."""
 
+INLINE_FAN_OUT = 10
+"""Step Functions runs at most 40 iterations of an inline Map at once; ten keeps one step's work (its
+children's task calls, side by side) and its record small, and covers the common few-branch case."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -35,6 +39,9 @@ class Settings:
     role_arn: str = ""
     # Callback tasks without TimeoutSeconds time out after this (None: never, as in Step Functions).
     callback_timeout_seconds: int | None = None
+    # A Parallel or Map with at most this many children (and small inputs) runs them inside its own unit's
+    # steps rather than as units of their own (core.states.fan_out_mode); 0 fans every one out.
+    inline_fan_out: int = INLINE_FAN_OUT
 
 
 @dataclass
@@ -56,9 +63,9 @@ class Runtime:
     fault: Any = None
     machines: dict[tuple[str, str], StateMachine] = field(default_factory=dict)
     mock_configs: dict[str, MockConfig] = field(default_factory=dict)
-    # What children need of their parent unit (identity, seed), by (execution, unit, version): the
+    # What children need of their parent unit (identity, seed, fan-out mode), by (execution, unit, version): the
     # 10,000 children of one Map decode their parent's snapshot once per process, not 10,000 times.
-    parents: dict[tuple[str, str, int], tuple[Any, str]] = field(default_factory=dict)
+    parents: dict[tuple[str, str, int], tuple[Any, str, int]] = field(default_factory=dict)
     # Each flow's searchable fields and tag keys as last read, and when (time.monotonic): see runtime.search_index.
     search_declarations: dict[str, tuple[float, SearchDeclaration]] = field(default_factory=dict)
 

@@ -105,7 +105,8 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
         role_arn=settings.role_arn or f"arn:aws:iam::{settings.account}:role/CloudFlowExecutionRole",
         start_time_ms=now, input=request.input, callback_timeout_seconds=settings.callback_timeout_seconds,
     )
-    snapshot = new_snapshot(info, rt.secrets.new_seed(), remote_children=True, max_transitions=request.max_transitions)
+    snapshot = new_snapshot(info, rt.secrets.new_seed(), remote_children=True, max_transitions=request.max_transitions,
+                            inline_children=rt.settings.inline_fan_out)
     snapshot.token_prefix = token_prefix(execution, ROOT_UNIT)
     attrs = {
         "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,

@@ -18,7 +18,8 @@ from typing import Any
 from cloudflow.core.commands import InvokeTask
 from cloudflow.core.engine import advance
 from cloudflow.core.events import ChildrenFinished, ChildStarted, WakeUpDue
-from cloudflow.core.redrive import REDRIVABLE, resumed_frame
+from cloudflow.core.redrive import REDRIVABLE
+from cloudflow.core.states.carry_over import resumed_frame
 from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
@@ -113,11 +114,11 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
     join = rt.store.get_join(message.execution_id, child.join_id)
     if parent is None or parent.status != ExecutionStatus.RUNNING or join is None or join.closed:
         return None
-    info, parent_seed = _parent_identity(rt, parent)
+    info, parent_seed, inline_children = _parent_identity(rt, parent)
     seed = hashlib.sha256(f"{parent_seed}:{message.unit}".encode()).hexdigest()
     snapshot = child_snapshot(info, seed, child.parent_frame_id, child.kind, child.state_name,
                               message.unit, child.index, child.machine_path, child.start_at, child.input,
-                              child.variables)
+                              child.variables, inline_children)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
     attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
     machine = machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"]))
@@ -143,14 +144,16 @@ def _resume(rt: Runtime, message: WorkMessage, snapshot: Any, machine: Any, earl
     snapshot.frames = {frame.id: resumed_frame(machine, stopped, frame.id, frame.parent_id)}
 
 
-def _parent_identity(rt: Runtime, parent: UnitRecord) -> tuple[Any, str]:
+def _parent_identity(rt: Runtime, parent: UnitRecord) -> tuple[Any, str, int]:
+    """What a child unit takes from its parent's snapshot: the execution's facts, the seed its own derives
+    from, and its fan-out mode (decoded once per parent version: a Map's children share it)."""
     key = (parent.execution_id, parent.unit, parent.version)
     known = rt.parents.get(key)
     if known is None:
         snapshot = rt.codec.decode_snapshot(parent.snapshot)
         if len(rt.parents) >= 256:
             rt.parents.clear()
-        known = rt.parents[key] = (snapshot.info, snapshot.seed)
+        known = rt.parents[key] = (snapshot.info, snapshot.seed, snapshot.inline_children)
     return known
 
 

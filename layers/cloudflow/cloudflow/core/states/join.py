@@ -12,7 +12,7 @@ from cloudflow.asl.model import MapState
 from cloudflow.core.commands import CancelChildren, ChildSpec, FanOut
 from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import Failure
-from cloudflow.core.snapshot import Frame, FramePhase, Join
+from cloudflow.core.snapshot import ChildOutcomes, Frame, FramePhase, Join
 from cloudflow.core.states.results import finish_with_result
 from cloudflow.core.step_run import StepRun
 
@@ -27,6 +27,7 @@ def join_id_of(parent: Frame) -> str:
 
 def fan_out(run: StepRun, parent: Frame, join: Join, children: list[ChildSpec]) -> None:
     """Remote-children mode: park the parent and ask the host to run `children` as their own units."""
+    join.remote = True
     parent.join = join
     parent.phase = FramePhase.BLOCKED
     run.commands.append(FanOut(
@@ -72,9 +73,10 @@ def child_finished(run: StepRun, parent: Frame, child: Frame) -> None:
         join.failed += 1
         failure = Failure(child.error, child.cause)
         if not failure_tolerated(join.failed, join.total, join.tolerated_count, join.tolerated_percentage):
-            fail_parent(run, parent, _threshold_failure(join, failure))
+            fail_parent(run, parent, _threshold_failure(join, failure), child)
             return
         join.results[child.index] = failure.to_error_output()
+        join.failed_indexes.append(child.index)
     if isinstance(state, MapState) and join.started < join.total:
         from cloudflow.core.states.map_state import start_next_item
 
@@ -90,6 +92,23 @@ def children_finished(run: StepRun, parent: Frame, results: list[Any]) -> None:
     run.record(parent, "MapStateSucceeded" if isinstance(state, MapState) else "ParallelStateSucceeded")
     finish_with_result(run, parent, state, results)
     run.runnable.append(parent.id)
+
+
+def child_outcomes(run: StepRun, parent: Frame, failed_child: Frame | None = None) -> ChildOutcomes:
+    """How `parent`'s in-process children stand (before they are dropped): what a redrive carries over."""
+    join = parent.join
+    assert join is not None and not join.remote
+    outcomes = ChildOutcomes()
+    if join.carry is not None:  # what an earlier redrive carried and this run had not reached yet
+        outcomes.succeeded = {i: r for i, r in join.carry.succeeded.items() if i >= join.started}
+        outcomes.stopped = {i: f for i, f in join.carry.stopped.items() if i >= join.started}
+    outcomes.succeeded.update((i, r) for i, r in join.results.items() if i not in join.failed_indexes)
+    for frame in run.snapshot.frames.values():
+        if frame.parent_id == parent.id:
+            outcomes.stopped[frame.index] = frame
+    if failed_child is not None:
+        outcomes.stopped[failed_child.index] = failed_child
+    return outcomes
 
 
 def failure_tolerated(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
@@ -114,13 +133,16 @@ def child_failed(run: StepRun, parent: Frame, failure: Failure) -> None:
     fail_parent(run, parent, _threshold_failure(parent.join, failure))
 
 
-def fail_parent(run: StepRun, parent: Frame, failure: Failure) -> None:
+def fail_parent(run: StepRun, parent: Frame, failure: Failure, failed_child: Frame | None = None) -> None:
     """The fan-out failed: stop the other children, then fail the parent's state."""
+    assert parent.join is not None
     is_map = isinstance(run.state_of(parent), MapState)
     run.record(parent, "MapStateFailed" if is_map else "ParallelStateFailed")
-    if run.snapshot.remote_children:
+    if parent.join.remote:
         run.commands.append(CancelChildren(join_id_of(parent)))
     else:
+        if run.snapshot.remote_children:  # the durable runtime: a redrive carries these over
+            parent.failed_children = child_outcomes(run, parent, failed_child)
         run.abort_children(parent)
     parent.join = None
     run.fail_state(parent, failure)

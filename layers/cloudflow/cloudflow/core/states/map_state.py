@@ -15,7 +15,9 @@ from cloudflow.core.error_names import StatesError
 from cloudflow.core.failure import fail
 from cloudflow.core.machine_index import child_pointer
 from cloudflow.core.snapshot import Frame, FramePhase, Join
-from cloudflow.core.states.join import child_spec, fan_out, start_child
+from cloudflow.core.states.carry_over import carried_result, resume_carried
+from cloudflow.core.states.fan_out_mode import runs_inline
+from cloudflow.core.states.join import child_spec, children_finished, fan_out, start_child
 from cloudflow.core.states.results import finish_with_result
 from cloudflow.core.step_run import StepRun
 
@@ -131,7 +133,8 @@ def run_map(run: StepRun, frame: Frame, state: MapState) -> None:
         run.record(frame, "MapStateSucceeded")
         finish_with_result(run, frame, state, [])
         return
-    if run.snapshot.remote_children:
+    if not runs_inline(run, frame, len(child_inputs),
+                       lambda: sum(len(to_json_text(item).encode()) for item in child_inputs)):
         pointer = child_pointer(frame.machine_path, frame.state_name, "ItemProcessor")
         start_at = state.item_processor.start_at
         join = Join(kind="map", total=len(child_inputs), window=window, tolerated_count=count,
@@ -140,21 +143,33 @@ def run_map(run: StepRun, frame: Frame, state: MapState) -> None:
                                    for index, item in enumerate(child_inputs)])
         return
     frame.join = Join(kind="map", total=len(child_inputs), window=window, child_inputs=child_inputs,
-                      tolerated_count=count, tolerated_percentage=share, effective_input=effective)
+                      tolerated_count=count, tolerated_percentage=share, effective_input=effective,
+                      carry=frame.redrive_children)
+    frame.redrive_children = None
     frame.phase = FramePhase.BLOCKED
     first = len(child_inputs) if window <= 0 else min(window, len(child_inputs))
     for _ in range(first):
         start_next_item(run, frame, state)
+    join = frame.join
+    if join is not None and len(join.results) == join.total:  # a redrive carried every iteration over
+        children_finished(run, frame, [join.results[i] for i in range(join.total)])
 
 
 def start_next_item(run: StepRun, frame: Frame, state: MapState) -> None:
-    """Start the next pending iteration (called at the start and as each iteration ends)."""
+    """Start the next pending iteration (called at the start and as each iteration ends).
+
+    Iterations a redrive carried over count as done without starting, and take no MaxConcurrency slot.
+    """
     join = frame.join
     assert join is not None
-    index = join.started
-    join.started += 1
-    run.record(frame, "MapIterationStarted", {"name": frame.state_name, "index": index})
-    pointer = child_pointer(frame.machine_path, frame.state_name, "ItemProcessor")
-    start_child(run, frame, index, pointer, state.item_processor.start_at, join.child_inputs[index])
-    # The item's input now lives in the child frame; keep the join small.
-    join.child_inputs[index] = None
+    while join.started < join.total:
+        index = join.started
+        join.started += 1
+        item, join.child_inputs[index] = join.child_inputs[index], None  # the item now lives in its child
+        if carried_result(join, index):
+            continue
+        run.record(frame, "MapIterationStarted", {"name": frame.state_name, "index": index})
+        if not resume_carried(run, frame, index):
+            pointer = child_pointer(frame.machine_path, frame.state_name, "ItemProcessor")
+            start_child(run, frame, index, pointer, state.item_processor.start_at, item)
+        return

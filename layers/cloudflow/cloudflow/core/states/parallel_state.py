@@ -5,7 +5,10 @@ from __future__ import annotations
 from cloudflow.asl.model import ParallelState
 from cloudflow.core.machine_index import child_pointer
 from cloudflow.core.snapshot import Frame, FramePhase, Join
-from cloudflow.core.states.join import child_spec, fan_out, start_child
+from cloudflow.core.dataflow.json_text import to_json_text
+from cloudflow.core.states.carry_over import carried_result, resume_carried
+from cloudflow.core.states.fan_out_mode import runs_inline
+from cloudflow.core.states.join import child_spec, children_finished, fan_out, start_child
 from cloudflow.core.states.results import finish_with_result, render_parameters
 from cloudflow.core.step_run import StepRun
 
@@ -22,11 +25,16 @@ def run_parallel(run: StepRun, frame: Frame, state: ParallelState) -> None:
     join = Join(kind="parallel", total=len(state.branches), effective_input=effective)
     pointers = [child_pointer(frame.machine_path, frame.state_name, f"Branches/{index}")
                 for index in range(len(state.branches))]
-    if run.snapshot.remote_children:
+    count = len(state.branches)
+    if not runs_inline(run, frame, count, lambda: count * len(to_json_text(effective).encode())):
         fan_out(run, frame, join, [child_spec(frame, index, pointers[index], branch.start_at, effective)
                                    for index, branch in enumerate(state.branches)])
         return
+    join.carry, frame.redrive_children = frame.redrive_children, None
     frame.join = join
     frame.phase = FramePhase.BLOCKED
     for index, branch in enumerate(state.branches):
-        start_child(run, frame, index, pointers[index], branch.start_at, effective)
+        if not carried_result(join, index) and not resume_carried(run, frame, index):
+            start_child(run, frame, index, pointers[index], branch.start_at, effective)
+    if len(join.results) == join.total:  # a redrive carried every branch over
+        children_finished(run, frame, [join.results[i] for i in range(join.total)])
