@@ -99,7 +99,7 @@ class LocalRuntime:
         tasks: TaskResolver | None = None, mock_config: MockConfig | None = None, region: str = "us-east-1",
         stack: str = "cloudflow-local", fault: Any = None, duplicate_deliveries: bool = False,
         callback_timeout_seconds: int | None = None, with_triggers: bool = False,
-        inline_fan_out: int = INLINE_FAN_OUT,
+        inline_fan_out: int = INLINE_FAN_OUT, concurrent_task_calls: int = 1,
     ) -> None:
         self.project = project or find_project()
         # At-least-once made visible: every step batch, timer message and schedule is delivered twice.
@@ -121,7 +121,8 @@ class LocalRuntime:
             payloads=S3PayloadStore(session.client("s3", region_name=region), self.resources.bucket),
             clock=clock, secrets=secrets, settings=Settings(region=region, account=ACCOUNT, queue_delays=False,
                                                               callback_timeout_seconds=callback_timeout_seconds,
-                                                              inline_fan_out=inline_fan_out),
+                                                              inline_fan_out=inline_fan_out,
+                                                              concurrent_task_calls=concurrent_task_calls),
             tasks=tasks, mock_config=mock_config, fault=fault,
         )
         for key, value in {**LOCAL_FUNCTION_ENV, **self.resources.environment()}.items():

@@ -35,6 +35,8 @@ def runtime_from_env(
     retention_days = int(env.get("CLOUDFLOW_HISTORY_RETENTION_DAYS", "90"))
     callback_timeout = int(env.get("CLOUDFLOW_CALLBACK_TIMEOUT_SECONDS") or "0") or None
     inline_fan_out = int(env.get("CLOUDFLOW_INLINE_FAN_OUT") or INLINE_FAN_OUT)
+    # Every child of the largest in-process fan-out gets its task called at once.
+    concurrent_task_calls = int(env.get("CLOUDFLOW_CONCURRENT_TASK_CALLS") or max(inline_fan_out, 1))
     return Runtime(
         store=DynamoDbExecutionStore(session.client("dynamodb", region_name=region), env["CLOUDFLOW_TABLE"],
                                      retention_days),
@@ -50,7 +52,7 @@ def runtime_from_env(
         settings=settings or Settings(
             region=region, account=env.get("CLOUDFLOW_ACCOUNT_ID", "123456789012"),
             history_retention_days=retention_days, callback_timeout_seconds=callback_timeout,
-            inline_fan_out=inline_fan_out,
+            inline_fan_out=inline_fan_out, concurrent_task_calls=concurrent_task_calls,
         ),
         # Tasks call Lambda, HTTP endpoints and AWS APIs, or queue for activity workers; executions started
         # with a mock test case are answered from the mock config first.

@@ -42,6 +42,9 @@ class Settings:
     # A Parallel or Map with at most this many children (and small inputs) runs them inside its own unit's
     # steps rather than as units of their own (core.states.fan_out_mode); 0 fans every one out.
     inline_fan_out: int = INLINE_FAN_OUT
+    # Request-response tasks invoked together (an in-process Parallel's branches) are called this many at
+    # a time (runtime.in_step_tasks). The local runtime calls them one by one: its runs stay reproducible.
+    concurrent_task_calls: int = 1
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The step service: load a unit, advance it to a durable boundary, commit one write, dispatch.
 
-    message --> load record --> advance (answer request-response tasks in the same step)
+    message --> load record --> advance (answer request-response tasks in the same step: in_step_tasks)
             --> write history page --> conditional write of the record (+ outbox) --> dispatch
 
 A message whose event is stale (already applied: a duplicate, or a redelivery after a crash) changes
@@ -11,16 +11,14 @@ again, which repairs a crash between the write and the dispatch. Receivers are i
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from cloudflow.core.commands import InvokeTask
 from cloudflow.core.engine import advance
 from cloudflow.core.events import ChildrenFinished, ChildStarted, WakeUpDue
 from cloudflow.core.redrive import REDRIVABLE
-from cloudflow.core.states.carry_over import resumed_frame
 from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
+from cloudflow.core.states.carry_over import resumed_frame
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
 from cloudflow.ports import HistoryPage, UnitRecord
@@ -28,10 +26,10 @@ from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_fr
 from cloudflow.runtime.dispatcher import dispatch
 from cloudflow.runtime.flows import machine_for
 from cloudflow.runtime.identity import ROOT_UNIT
+from cloudflow.runtime.in_step_tasks import answer_tasks_in_step
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
-from cloudflow.runtime.task_answers import answer_event, first_outcome, integration_resolvers, mock_resolver, waits
 from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, arm
 from cloudflow.runtime.tokens import token_prefix
 
@@ -79,7 +77,7 @@ def _process_once(rt: Runtime, message: WorkMessage) -> StepReport:
             dispatch(rt, context, [command_from_dict(c) for c in rt.codec.decode(record.outbox) or []])
         return StepReport(applied=False)
     _absorb(context, decision)
-    _answer_tasks_in_step(rt, context)
+    answer_tasks_in_step(rt, context)
     _commit(rt, context, message.key)
     dispatch(rt, context, context.commands)
     status = context.snapshot.status
@@ -162,36 +160,6 @@ def _absorb(context: StepContext, decision: Any) -> None:
     context.commands.extend(decision.commands)
     context.history.extend(decision.history)
     context.transitions += decision.transitions
-
-
-def _answer_tasks_in_step(rt: Runtime, context: StepContext) -> None:
-    """Request-response tasks return into the same step (no write, no message in between); tasks that wait
-    are carried out from the dispatch, after the commit (see task_answers), unless a mock answers them."""
-    answers: deque[Any] = deque()
-    kept: list[Any] = []
-    mock = mock_resolver(rt, context.flow, context.record)
-    in_step = [mock] if mock is not None else []
-    integrations = integration_resolvers(rt, context.execution_id)
-
-    def sort(commands: list[Any]) -> None:
-        for command in commands:
-            answer = None
-            if isinstance(command, InvokeTask):
-                outcome = first_outcome(in_step if waits(command) else in_step + integrations, command)
-                answer = answer_event(outcome, command) if outcome is not None or not waits(command) else None
-            if answer is None:
-                kept.append(command)
-            else:
-                answers.append(answer)
-
-    sort(context.commands)
-    while answers and context.snapshot.status == ExecutionStatus.RUNNING:
-        decision = advance(context.machine, context.snapshot, answers.popleft(), context.now_ms)
-        context.snapshot = decision.snapshot
-        context.history.extend(decision.history)
-        context.transitions += decision.transitions
-        sort(decision.commands)
-    context.commands = kept
 
 
 def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cloudflow.asl.model import ParallelState
+from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.machine_index import child_pointer
 from cloudflow.core.snapshot import Frame, FramePhase, Join
-from cloudflow.core.dataflow.json_text import to_json_text
 from cloudflow.core.states.carry_over import carried_result, resume_carried
 from cloudflow.core.states.fan_out_mode import runs_inline
 from cloudflow.core.states.join import child_spec, children_finished, fan_out, start_child
