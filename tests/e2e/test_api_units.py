@@ -10,7 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.e2e.api_client import HTTP_COVERED_ELSEWHERE, ApiClient, arn_path, execution_arn
+
+
+@pytest.fixture
+def api(local_runtime: Any, api_client: Any) -> Any:
+    """Units exist for fan-outs that run their children as units of their own: here every one does, however few
+    its children (a fan-out of at most ten small ones otherwise runs inside its unit)."""
+    return api_client(local_runtime(inline_fan_out=0))
 
 UNITS_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
     "Fan": {"Type": "Parallel", "ResultPath": "$.fan", "Next": "Each", "Branches": [
@@ -140,3 +149,35 @@ def test_unit_history_pages_like_the_root(api: ApiClient) -> None:
         crossed = api.get(path, nextToken=token, **query)
         assert (crossed.status, crossed.error()) == (400, "InvalidToken"), (query, crossed)
     assert api.get(path, unit=slow, nextToken=token).body["events"][0]["id"] == 2
+
+
+def _shape(api: ApiClient, arn: str) -> list[tuple[Any, ...]]:
+    """Each unit as the console uses it (state, kind, index, status, parent's state) with the states its
+    history enters, in order; not the ids, which count the root's events and differ between the modes. (A
+    unit's history holds the events of the children it ran in-process: those count as theirs.)"""
+    units = api.get(f"/executions/{arn_path(arn)}/units").body["units"]
+    by_unit = {u["unit"]: u for u in units}
+    entered = {}
+    for unit in units:
+        events = api.get(f"/executions/{arn_path(arn)}/history", unit=unit["unit"]).body["events"]
+        entered[unit["unit"]] = [e["stateEnteredEventDetails"]["name"] for e in events
+                                 if "stateEnteredEventDetails" in e]
+    shape = []
+    for unit in units:
+        theirs = {name for child in units if child.get("parent") == unit["unit"] for name in entered[child["unit"]]}
+        parent = by_unit.get(unit.get("parent") or "", {})
+        shape.append((unit.get("state"), unit.get("kind"), unit.get("index"), unit["status"], parent.get("state"),
+                      [name for name in entered[unit["unit"]] if name not in theirs]))
+    return shape
+
+
+def test_in_process_children_are_listed_and_read_like_units(local_runtime: Any, api_client: Any) -> None:
+    # The fan-outs of UNITS_FLOW are small: by default they run inside the root unit, with no record or page
+    # of their own. The units route and `history?unit=` still show every branch and iteration, as units.
+    as_units = api_client(local_runtime(inline_fan_out=0))
+    in_process = api_client(local_runtime())
+    shapes = [_shape(client, _run(client, "same")) for client in (as_units, in_process)]
+    assert shapes[0] == shapes[1]
+    assert len(shapes[1]) == 8  # the root, two branches, a nested branch, three iterations, one caught branch
+    arn = execution_arn("units", "same")
+    assert in_process.lr.runtime.store.list_units(arn.split(":", 6)[-1], "")[1:] == []  # no records of their own

@@ -42,10 +42,11 @@ def test_map_iterations_inherit_the_default(local_runtime: Any) -> None:
     assert (run.status, run.described["error"]) == ("FAILED", "States.Timeout")
 
 
-def test_pending_callbacks_are_listed_across_units(local_runtime: Any) -> None:
+@pytest.mark.parametrize("inline_fan_out", [0, 10], ids=["units", "in-process"])
+def test_pending_callbacks_are_listed_across_units(local_runtime: Any, inline_fan_out: int) -> None:
     # No timeouts here, as the pump would fire them (the test of events/callback_list_pending.json has one).
     workers = Callbacks()
-    lr = local_runtime(tasks=workers)
+    lr = local_runtime(tasks=workers, inline_fan_out=inline_fan_out)
     flow = {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
         {"StartAt": "Pack", "States": {"Pack": callback_task()}},
         {"StartAt": "Label", "States": {"Label": callback_task()}}]}}}
@@ -53,7 +54,9 @@ def test_pending_callbacks_are_listed_across_units(local_runtime: Any) -> None:
     listed = pending_tasks(lr.runtime, run.arn)
     assert sorted(entry["stateName"] for entry in listed) == ["Label", "Pack"]
     assert {entry["taskToken"] for entry in listed} == set(workers.tokens)
-    assert all(entry["resource"] == CALLBACK and entry["unit"] != "r" for entry in listed)
+    assert all(entry["resource"] == CALLBACK for entry in listed)
+    # As units, each branch's task is its unit's; in-process, both are the root's.
+    assert [entry["unit"] == "r" for entry in listed] == [inline_fan_out > 0] * 2
     assert all(entry["scheduledDate"] == _iso(run.start_ms) and "timeoutDate" not in entry for entry in listed)
 
 

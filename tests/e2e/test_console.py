@@ -109,10 +109,12 @@ class Served:
 
 
 @pytest.fixture
-def served(local_runtime: Callable[..., Any]) -> Iterator[Served]:
+def served(local_runtime: Callable[..., Any], request: pytest.FixtureRequest) -> Iterator[Served]:
     from cloudflow.adapters.local_stack import LocalStack, serve_in_background
 
-    runtime = local_runtime()  # its api handler serves the console (build_app registers it)
+    # Its api handler serves the console (build_app registers it). A test may set how many children a
+    # fan-out runs in-process (indirect parametrisation): 0 runs every one as units of their own.
+    runtime = local_runtime(**({"inline_fan_out": request.param} if hasattr(request, "param") else {}))
     server, stop = serve_in_background(LocalStack(runtime, fast_forward=True), "127.0.0.1", 0)
     host, port = str(server.server_address[0]), int(server.server_address[1])
     try:
@@ -425,7 +427,7 @@ def test_a_running_execution_turns_succeeded_on_screen(console: Console) -> None
 
 
 # A Parallel whose second branch fails (the Parallel catches it) and a Map of three items, the second failing
-# within ToleratedFailureCount: every nested state runs in a unit of its own.
+# within ToleratedFailureCount: every nested state runs in a unit of its own, or in-process in the root's.
 NESTED_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
     "Fan": {"Type": "Parallel", "Next": "Each", "ResultPath": "$.fan",
             "Branches": [{"StartAt": "Fine", "States": {"Fine": {"Type": "Pass", "Result": "fine", "End": True}}},
@@ -443,6 +445,7 @@ NESTED_FLOW: dict[str, Any] = {"StartAt": "Fan", "States": {
                  "Never": {"Type": "Pass", "End": True}}}}}}
 
 
+@pytest.mark.parametrize("served", [0, 10], ids=["units", "in-process"], indirect=True)
 def test_nested_states_are_coloured_from_their_units(console: Console) -> None:
     served = console.served
     served.ok("POST", "/flows", {"name": "nested", "definition": NESTED_FLOW})

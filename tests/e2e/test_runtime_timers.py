@@ -279,11 +279,16 @@ def _stop_after_a_second(lr: Any, timeline: Timeline, arn: str) -> list[dict[str
     return answers
 
 
-@pytest.mark.parametrize("flow", ["wait", "parallel-of-wait-and-map"])
-def test_stop_aborts_an_execution_parked_on_wake_ups_and_cleans_up(local_runtime: Any, flow: str) -> None:
+@pytest.mark.parametrize(("flow", "inline_fan_out", "units"), [
+    ("wait", 10, 1),
+    ("parallel-of-wait-and-map", 0, 6),  # branches and iterations as units of their own
+    ("parallel-of-wait-and-map", 10, 1),  # all of them inside the root unit
+])
+def test_stop_aborts_an_execution_parked_on_wake_ups_and_cleans_up(local_runtime: Any, flow: str,
+                                                                  inline_fan_out: int, units: int) -> None:
     definition = (PARKED_EVERYWHERE if flow != "wait" else
                   {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 30 * DAY_S, "End": True}}})
-    lr = local_runtime()
+    lr = local_runtime(inline_fan_out=inline_fan_out)
     timeline = Timeline(lr)
     arn = start(lr, definition, {"waits": [10 * DAY_S, 20 * DAY_S, 25 * DAY_S]})
     answers = _stop_after_a_second(lr, timeline, arn)
@@ -299,7 +304,7 @@ def test_stop_aborts_an_execution_parked_on_wake_ups_and_cleans_up(local_runtime
     assert schedules(lr) == []
     # Every unit of the execution stopped, the Map's iterations too.
     statuses = run.unit_statuses()
-    assert len(statuses) == (1 if flow == "wait" else 6)
+    assert len(statuses) == units
     assert set(statuses.values()) == {"ABORTED"}
     for unit in run.child_units():
         assert run.history(unit)[-1]["type"] == "ExecutionAborted", unit

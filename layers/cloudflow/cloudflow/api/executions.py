@@ -47,7 +47,7 @@ from cloudflow.api.services import (
 from cloudflow.core.snapshot import ExecutionStatus
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ExecutionDoesNotExistError, InvalidInputError, InvalidTokenError, UnitDoesNotExistError
-from cloudflow.runtime.describe import describe_execution, execution_history
+from cloudflow.runtime.describe import describe_execution
 from cloudflow.runtime.execution_tags import ExecutionTag
 from cloudflow.runtime.identity import (
     ROOT_UNIT,
@@ -62,7 +62,7 @@ from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.starter import StartRequest as RuntimeStart
 from cloudflow.runtime.starter import StartResult, start_execution
 from cloudflow.runtime.stopper import stop_execution
-from cloudflow.runtime.units import execution_units
+from cloudflow.runtime.units import execution_units, unit_history
 
 TAGS = ["executions"]
 _NAME = re.compile(NAME_PATTERN)
@@ -270,7 +270,8 @@ def register(app: APIGatewayRestResolver, services: ApiServices) -> None:
             raise ExecutionDoesNotExistError(f"Execution Does Not Exist: '{text}'")
         whole = None
         if unit != ROOT_UNIT and rt.store.get_unit(execution, unit) is None:
-            whole = execution_history(rt, text, unit)  # no record: it ended in one step (or never ran)
+            # No record: it ended in one step (its page is on its result), or it ran in-process, or never ran.
+            whole = unit_history(rt, text, unit)
             if not whole:
                 raise UnitDoesNotExistError(f"Unit Does Not Exist: '{unit}' in execution '{text}'")
         direction = "backward" if reverse_order else "forward"

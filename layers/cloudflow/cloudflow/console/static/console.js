@@ -534,12 +534,18 @@
     return null;
   }
 
-  const isStateFailure = (type) => !type.startsWith("Execution") && /(Failed|TimedOut|Aborted)$/.test(type);
-  const isStateProgress = (type) => !type.startsWith("Execution") && /(Scheduled|Started|Submitted)$/.test(type);
+  // An iteration's own start and end (MapIteration*, in the Map's history when it ran in-process) say
+  // nothing of the Map state itself: a tolerated failure of one iteration does not fail it.
+  const ofAState = (type) => !type.startsWith("Execution") && !type.startsWith("MapIteration");
+  const isStateFailure = (type) => ofAState(type) && /(Failed|TimedOut|Aborted)$/.test(type);
+  const isStateProgress = (type) => ofAState(type) && /(Scheduled|Started|Submitted)$/.test(type);
 
   /**
    * What the (root) history says of each state: status, input, output, error, cause, times entered, retries.
-   * Events without a state name (TaskScheduled, TaskFailed...) belong to the state entered last and not left.
+   * Events without a state name (TaskScheduled, TaskFailed...) belong to the state of the event they follow
+   * (`previousEventId`): a history holding the branches of a Parallel run in-process interleaves several
+   * threads of states, each chained on its own. An event that follows none known belongs to the state
+   * entered last and not left.
    */
   function deriveStates(events, executionStatus) {
     const states = new Map();
@@ -552,9 +558,11 @@
       }
       return states.get(name);
     };
+    const ownerOf = new Map(); // event id -> the state it belongs to (null: left, or none)
     for (const event of events) {
       const type = String(event.type || "");
       const details = detailsOf(event) || {};
+      if (ownerOf.has(event.previousEventId)) current = ownerOf.get(event.previousEventId);
       if (type.endsWith("StateEntered") && details.name !== undefined) {
         const state = get(details.name);
         Object.assign(state, {status: "running", input: details.input ?? null, output: null, error: null,
@@ -594,6 +602,7 @@
         get(owner).events.push(event.id);
       }
       if (type.endsWith("StateExited")) current = null;
+      ownerOf.set(event.id, current);
     }
     if (executionStatus && executionStatus !== "RUNNING") {
       for (const state of states.values()) if (state.status === "running") state.status = "entered";
