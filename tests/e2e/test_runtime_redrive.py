@@ -351,3 +351,35 @@ def test_a_repeated_redrive_while_pending_is_the_same_redrive(local_runtime: Any
     assert tasks.calls_per_item() == {"book": 3}
     with pytest.raises(ExecutionNotRedrivableError):
         redrive_execution(lr.runtime, arn)
+
+
+NESTED_WAIT = {"StartAt": "Outer", "States": {"Outer": {"Type": "Parallel", "End": True, "Branches": [
+    {"StartAt": "Inner", "States": {"Inner": {
+        "Type": "Map", "ItemsPath": "$.items", "End": True,
+        "ItemProcessor": {"StartAt": "Ask", "States": {"Ask": {
+            **callback_task(), "Parameters": {"FunctionName": "ask", "Payload": {"t.$": "$$.Task.Token"}}}}}}}},
+    {"StartAt": "Note", "States": {"Note": {"Type": "Pass", "Result": "noted", "End": True}}},
+]}}}
+
+
+def test_a_stop_keeps_what_nested_in_process_children_finished(local_runtime: Any) -> None:
+    # A Map inside a Parallel's branch, all in-process: the stop keeps each level's outcomes, so the redrive
+    # asks again only the iteration that had not answered.
+    workers = Callbacks()
+    lr = local_runtime(tasks=workers)
+    arn = start(lr, NESTED_WAIT, {"items": ["a", "b"]})
+    lr.pump()
+    first, second = workers.by_state["Ask"]
+    send_task_success(lr.runtime, first, {"answer": "a"})
+    lr.pump()
+    stop_execution(lr.runtime, arn, "Operator.Stop", "later")
+    assert Run(lr, arn, lr.clock.now_ms(), lr.pump()).status == "ABORTED"
+
+    done = redrive(lr, arn)
+    assert done.status == "RUNNING" and done.child_units() == []
+    (_, _, again) = workers.by_state["Ask"]  # only the unanswered iteration is asked again
+    assert again not in (first, second)
+    send_task_success(lr.runtime, again, {"answer": "b"})
+    done = Run(lr, arn, lr.clock.now_ms(), lr.pump())
+    assert done.status == "SUCCEEDED"
+    assert done.output == [[{"answer": "a"}, {"answer": "b"}], "noted"]

@@ -103,8 +103,10 @@ def child_outcomes(run: StepRun, parent: Frame, failed_child: Frame | None = Non
         outcomes.succeeded = {i: r for i, r in join.carry.succeeded.items() if i >= join.started}
         outcomes.stopped = {i: f for i, f in join.carry.stopped.items() if i >= join.started}
     outcomes.succeeded.update((i, r) for i, r in join.results.items() if i not in join.failed_indexes)
-    for frame in run.snapshot.frames.values():
+    for frame in list(run.snapshot.frames.values()):
         if frame.parent_id == parent.id:
+            if frame.join is not None and not frame.join.remote:  # its own fan-out ran in-process too
+                frame.failed_children = child_outcomes(run, frame)
             outcomes.stopped[frame.index] = frame
     if failed_child is not None:
         outcomes.stopped[failed_child.index] = failed_child
