@@ -73,19 +73,28 @@ def _children(machine: StateMachine, unit: str, pointer: str, events: list[dict[
     found: list[_Child] = []
     entered: tuple[str, int] | None = None
     attempt = 0
+    try:
+        states = machine_at(machine, pointer).states
+    except KeyError:
+        return []
+    # The events of children run in-process are interleaved with the unit's own: its own are its states'
+    # entries and what follows them (runtime.in_process_units says why that tells them apart).
+    own: set[Any] = set()
     for event in events:
         details = event.get("stateEnteredEventDetails")
         if isinstance(details, dict):
-            entered, attempt = (str(details.get("name")), int(event["id"])), 0
+            if details.get("name") in states:
+                own.add(event["id"])
+                entered, attempt = (str(details.get("name")), int(event["id"])), 0
             continue
+        if event.get("previousEventId") not in own:
+            continue
+        own.add(event["id"])
         kind = _FAN_OUT_STARTED.get(str(event.get("type")))
         if kind is None or entered is None:
             continue
         name, entered_id = entered
-        try:
-            state = machine_at(machine, pointer).states.get(name)
-        except KeyError:
-            state = None
+        state = states.get(name)
         if kind == "parallel" and isinstance(state, ParallelState):
             pointers = [child_pointer(pointer, name, f"Branches/{i}") for i in range(len(state.branches))]
         elif kind == "map" and isinstance(state, MapState):
