@@ -19,8 +19,8 @@ from cloudflow.runtime.stopper import stop_execution
 from tests.e2e.test_runtime_examples import (
     Callbacks,
     Run,
+    _fast_stacks,  # noqa: F401 (autouse: one parse of template.yaml per session)
     callback_task,
-    parse_template_once,
     pure_outcome,
     run_on_pure_engine,
     run_on_runtime,
@@ -30,13 +30,7 @@ from tests.e2e.test_runtime_fan_out import THREE_BRANCHES, table_items
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
 
-DAY_S = 86_400
-
-
-@pytest.fixture(autouse=True)
-def _fast_stacks(monkeypatch: pytest.MonkeyPatch) -> None:
-    parse_template_once(monkeypatch)
-
+MONTH_S = 30 * 86_400
 
 def fan_out_items(aws: Any, lr: Any) -> list[str]:
     """The sort keys of the table's join, result and parked-input items (what units of their own need)."""
@@ -118,7 +112,7 @@ def test_tolerated_failures_inside_the_unit(local_runtime: Any) -> None:
 # --- durable inside: waits, callbacks, stops --------------------------------------------------------------------
 
 WAIT_AND_CALLBACK = {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
-    {"StartAt": "Month", "States": {"Month": {"Type": "Wait", "Seconds": 30 * DAY_S, "Next": "Done"},
+    {"StartAt": "Month", "States": {"Month": {"Type": "Wait", "Seconds": MONTH_S, "Next": "Done"},
                                     "Done": {"Type": "Pass", "Result": "waited", "End": True}}},
     {"StartAt": "Approve", "States": {"Approve": callback_task()}},
 ]}}}
@@ -136,7 +130,7 @@ def test_in_process_branches_wait_a_month_and_take_callbacks(local_runtime: Any)
     send_task_success(lr.runtime, token, {"approved": True})
     done = Run(lr, arn, started, lr.pump())
     assert done.status == "SUCCEEDED" and done.output == ["waited", {"approved": True}]
-    assert lr.clock.now_ms() - started >= 30 * DAY_S * 1000  # the month passed on the virtual clock
+    assert lr.clock.now_ms() - started >= MONTH_S * 1000  # the month passed on the virtual clock
     assert done.child_units() == []
     assert done.usage() == done.transitions
 
