@@ -42,7 +42,8 @@ def dispatch(rt: Runtime, context: StepContext, commands: list[Any]) -> None:
             rt.store.close_join(context.execution_id, command.join_id)
             outgoing.extend(stop_units(rt, context.execution_id, f"{command.join_id}."))
         elif isinstance(command, CompleteExecution):
-            outgoing.extend(stop_units(rt, context.execution_id, f"{context.unit}/"))
+            if fan_out.may_have_child_units(context.record.attrs):  # else there is nothing to look up
+                outgoing.extend(stop_units(rt, context.execution_id, f"{context.unit}/"))
             answer_parent(rt, context.record)  # a child flow's parent task waiting with .sync
         elif isinstance(command, InvokeTask):
             carry_out_waiting_task(rt, context.execution_id, command)  # the step committed: call the integration

@@ -12,6 +12,8 @@ i+window when child i ends keeps at most `window` children running.
 
 from __future__ import annotations
 
+from typing import Any
+
 from cloudflow.core.commands import ChildSpec, FanOut, ReportChild
 from cloudflow.core.events import ChildFailed
 from cloudflow.core.failure import Failure
@@ -21,6 +23,21 @@ from cloudflow.runtime.codec import event_to_dict
 from cloudflow.runtime.messages import ChildStart, WorkMessage
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.step_context import StepContext
+
+FANNED_OUT = "fanned_out"
+"""A unit record's attribute: whether the unit ever fanned children out as units. A record written before it
+existed has none, and may have children."""
+
+
+def may_have_child_units(attrs: dict[str, Any]) -> bool:
+    """Whether a unit with these record attributes may have child units to stop when it ends."""
+    return attrs.get(FANNED_OUT) is not False
+
+
+def note_fan_outs(attrs: dict[str, Any], commands: list[Any]) -> None:
+    """Record in a unit's attributes, before they are committed, that this step fans children out."""
+    if any(isinstance(command, FanOut) for command in commands):
+        attrs[FANNED_OUT] = True
 
 
 def _start_message(execution_id: str, join: JoinRecord, child: ChildSpec,

@@ -27,7 +27,7 @@ from cloudflow.runtime.task_answers import answer_event, first_outcome, integrat
 
 def answer_tasks_in_step(rt: Runtime, context: StepContext) -> None:
     """Answer the step's request-response tasks and advance on their answers; keep the other commands."""
-    mock = mock_resolver(rt, context.flow, context.record)
+    mock = mock_resolver(rt, context)
     integrations = integration_resolvers(rt, context.execution_id)
     kept: list[Any] = []
     pending: list[Any] = context.commands

@@ -17,6 +17,7 @@ from cloudflow.errors import ConflictError, ExecutionAlreadyExistsError, Invalid
 from cloudflow.ports import UnitRecord
 from cloudflow.runtime.codec import event_to_dict
 from cloudflow.runtime.execution_tags import ExecutionTag, check_tags, same_tags, tags_from_attr, tags_to_attr
+from cloudflow.runtime.fan_out import FANNED_OUT
 from cloudflow.runtime.flows import mock_config_for, publish_flow, publish_mock_config, resolve_version
 from cloudflow.runtime.identity import ROOT_UNIT, check_name, execution_arn, execution_id, state_machine_arn
 from cloudflow.runtime.messages import WorkMessage
@@ -94,9 +95,6 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
                else resolve_version(rt, request.flow, request.version))
     execution = execution_id(request.flow, name)
     digest = _input_digest(request.input)
-    existing = rt.store.get_unit(execution, ROOT_UNIT)
-    if existing is not None:
-        return _same_start(rt, existing, digest, tags, execution, request.input)
     now = rt.clock.now_ms()
     settings = rt.settings
     info = ExecutionInfo(
@@ -111,7 +109,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     attrs = {
         "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,
         "test_case": request.test_case, "mock_config": mock_key, "max_transitions": request.max_transitions,
-        "transitions": 0, "tags": tags_to_attr(tags),
+        "transitions": 0, "tags": tags_to_attr(tags), FANNED_OUT: False,
         "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
     }
     if request.parent is not None:
@@ -120,10 +118,13 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
     record = UnitRecord(execution, ROOT_UNIT, 1, ExecutionStatus.RUNNING.value,
                         rt.codec.encode_snapshot(snapshot, f"units/{execution}/{ROOT_UNIT}/1"), attrs=attrs)
     try:
+        # Created only if the name is new: a repeat (or a concurrent start with this name) reads what is there,
+        # so the common case, a new name, costs no read.
         rt.store.save_unit(record, 0)
-    except ConflictError:  # a concurrent start with this name won the race
+    except ConflictError:
         existing = rt.store.get_unit(execution, ROOT_UNIT)
-        assert existing is not None
+        if existing is None:  # the execution expired between the two calls: its name is free again
+            raise
         return _same_start(rt, existing, digest, tags, execution, request.input)
     index_start(rt, request.flow, name, now, request.input, tags)  # before the first step: searchable once started
     send(rt, [_start_message(execution)])

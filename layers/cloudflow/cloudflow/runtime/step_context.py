@@ -22,6 +22,13 @@ class StepContext:
     history: list[dict[str, Any]] = field(default_factory=list)
     transitions: int = 0
     page: HistoryPage | None = None
+    # Mocked calls per top-level state so far (task_answers.mock_resolver): read from the record, written back
+    # with the step's commit.
+    mock_calls: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        stored = self.record.attrs.get("mock_calls") or {}
+        self.mock_calls = {str(state): int(count) for state, count in stored.items()}
 
     @property
     def execution_id(self) -> str:

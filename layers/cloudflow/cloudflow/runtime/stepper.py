@@ -22,6 +22,7 @@ from cloudflow.core.states.carry_over import resumed_frame
 from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
 from cloudflow.ports import HistoryPage, UnitRecord
+from cloudflow.runtime import fan_out
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
 from cloudflow.runtime.flows import machine_for
@@ -119,6 +120,7 @@ def _new_child(rt: Runtime, message: WorkMessage, now: int) -> StepContext | Non
                               child.variables, inline_children)
     snapshot.token_prefix = token_prefix(message.execution_id, message.unit)
     attrs = {key: parent.attrs.get(key) for key in ("flow", "flow_version", "test_case", "mock_config")}
+    attrs[fan_out.FANNED_OUT] = False
     machine = machine_for(rt, str(attrs["flow"]), str(attrs["flow_version"]))
     if child.resume_from is not None:
         _resume(rt, message, snapshot, machine, child.resume_from)
@@ -184,6 +186,9 @@ def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
     version = record.version + 1
     attrs = dict(record.attrs)
     attrs["transitions"] = snapshot.transitions
+    if context.mock_calls:
+        attrs["mock_calls"] = context.mock_calls
+    fan_out.note_fan_outs(attrs, context.commands)
     if ended:
         attrs["stop_ms"] = context.now_ms
     updated = UnitRecord(

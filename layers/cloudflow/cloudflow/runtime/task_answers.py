@@ -19,14 +19,15 @@ from cloudflow.core.events import TaskFailed, TaskSubmitted, TaskSucceeded
 from cloudflow.errors import TaskDoesNotExistError, TaskTimedOutError
 from cloudflow.local.resolver_chain import NO_LOCAL_ANSWER_ERROR, FirstAnswer, no_local_answer_cause
 from cloudflow.local.task_outcome import TaskOutcome, TaskResolver, outcome_event
-from cloudflow.ports import UnitRecord
 from cloudflow.runtime.callbacks import send_task_failure, send_task_success
 from cloudflow.runtime.child_flows import ChildFlowResolver
 from cloudflow.runtime.codec import event_to_dict
 from cloudflow.runtime.flows import mock_config_for
+from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
+from cloudflow.runtime.step_context import StepContext
 from cloudflow.runtime.tokens import decode_token
 
 
@@ -35,16 +36,30 @@ def waits(command: InvokeTask) -> bool:
     return command.pattern != "request-response"
 
 
-def mock_resolver(rt: Runtime, flow: str, record: UnitRecord) -> TaskResolver | None:
-    """The mock config's answers for an execution started with a test case, else None."""
+def mock_resolver(rt: Runtime, context: StepContext) -> TaskResolver | None:
+    """The mock config's answers for an execution started with a test case, else None.
+
+    A mocked call's number is counted per state per execution. The top-level machine's states run only in
+    the root unit, so their counts ride on its record (`mock_calls`, committed with the step that made
+    the calls; a step re-run after a crash reads the same counts back). States of branches and iterations
+    may run in several units at once: theirs are counted on a shared item (ExecutionStore.mock_invocation).
+    """
+    record = context.record
     test_case = record.attrs.get("test_case")
-    config = mock_config_for(rt, flow, record.attrs.get("mock_config")) if test_case else None
+    config = mock_config_for(rt, context.flow, record.attrs.get("mock_config")) if test_case else None
     if not test_case or config is None:
         return None
-    known = flow if flow in config.test_cases else None  # else its only machine
-    execution = record.execution_id
-    return config.resolver(known, test_case,
-                           numbering=lambda task: rt.store.mock_invocation(execution, task.state_name, task.token))
+    known = context.flow if context.flow in config.test_cases else None  # else its only machine
+
+    def numbering(task: InvokeTask) -> int:
+        frame = context.snapshot.frames.get(task.frame_id)
+        if context.unit == ROOT_UNIT and frame is not None and frame.machine_path == "":
+            number = context.mock_calls.get(task.state_name, 0)
+            context.mock_calls[task.state_name] = number + 1
+            return number
+        return rt.store.mock_invocation(record.execution_id, task.state_name, task.token)
+
+    return config.resolver(known, test_case, numbering=numbering)
 
 
 def integration_resolvers(rt: Runtime, execution_id: str) -> list[TaskResolver]:
