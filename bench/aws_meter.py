@@ -6,53 +6,16 @@ from __future__ import annotations
 
 import copy
 import json
-import math
-import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cloudflow.adapters.dynamodb_item_size import item_size, units
+
 # Assumed in-region round trip per request, for the modelled duration only (not measured here).
 ROUND_TRIP_SECONDS = {"dynamodb": 0.005, "sqs": 0.010, "s3": 0.020, "scheduler": 0.030}
 SQS_CHUNK = 64 * 1024
-
-
-# --- DynamoDB item sizes ---------------------------------------------------------------------------------------
-
-def _number_size(text: str) -> int:
-    digits = re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]).strip("0") or "0"
-    return math.ceil(len(digits) / 2) + 1
-
-
-def value_size(value: dict[str, Any]) -> int:
-    """Bytes of one typed attribute value (`{"S": ...}`, `{"M": ...}`, ...), by DynamoDB's rules."""
-    (kind, data), = value.items()
-    if kind == "S":
-        return len(data.encode())
-    if kind == "B":
-        return len(data)
-    if kind == "N":
-        return _number_size(data)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(s.encode()) for s in data)
-    if kind == "NS":
-        return sum(_number_size(n) for n in data)
-    if kind == "BS":
-        return sum(len(b) for b in data)
-    if kind == "L":
-        return 3 + sum(1 + value_size(v) for v in data)
-    return 3 + sum(1 + len(k.encode()) + value_size(v) for k, v in data.items())  # "M"
-
-
-def item_size(item: dict[str, Any]) -> int:
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
-
-
-def units(size: int, block: int) -> int:
-    return max(1, math.ceil(size / block))
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from typing import Any
 
 import pytest
 
+from cloudflow.adapters.dynamodb_item_size import item_size
 from cloudflow.core.commands import InvokeTask
 from cloudflow.local.task_outcome import TaskOutcome, TaskReturned
 from tests.e2e.test_runtime_examples import (
@@ -52,15 +52,6 @@ def table_items(aws: Any, lr: Any) -> list[dict[str, Any]]:
         if "LastEvaluatedKey" not in page:
             return items
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def item_size(item: dict[str, Any]) -> int:
-    """DynamoDB's item size: attribute names plus values (strings as UTF-8, binaries as bytes)."""
-    size = 0
-    for name, value in item.items():
-        (kind, data), = value.items()
-        size += len(name.encode()) + (len(data) if kind == "B" else len(json.dumps(data).encode()))
-    return size
 
 
 # --- Parallel ----------------------------------------------------------------------------------------

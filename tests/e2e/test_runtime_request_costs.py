@@ -101,10 +101,10 @@ def test_a_unit_that_never_fanned_out_ends_without_looking_for_children(local_ru
     with dynamodb_requests(lr) as seen:
         run = run_on_runtime(lr, WAIT_THEN_PASS, {"n": 1})
     assert run.status == "SUCCEEDED"
-    unit_queries = [params for op, params in seen
-                    if op == "Query" and any(str(v.get("S", "")).startswith("U#")
-                                             for v in params.get("ExpressionAttributeValues", {}).values())]
-    assert unit_queries == []
+    child_queries = [params for op, params in seen
+                     if op == "Query" and any(str(v.get("S", "")).startswith("U#r/")
+                                              for v in params.get("ExpressionAttributeValues", {}).values())]
+    assert child_queries == []
 
 
 def test_a_unit_that_fanned_out_still_stops_its_children_when_it_ends(local_runtime: Any) -> None:

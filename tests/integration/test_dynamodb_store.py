@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cloudflow.errors import ConflictError
-from cloudflow.ports import Blob, HistoryPage, JoinRecord, UnitRecord
+from cloudflow.ports import Blob, Capacity, HistoryPage, JoinRecord, UnitRecord
 
 
 def _unit(version: int, status: str = "RUNNING", unit: str = "r", **attrs: Any) -> UnitRecord:
@@ -109,6 +109,69 @@ def test_pages_meter_usage_per_flow_per_day_and_per_execution(store: Any) -> Non
     assert store.metered_transitions("flow:one") == 14
     assert [p.first_event_id for p in store.history_pages("flow:one", "r")] == [1, 8, 12]
     assert [p.transitions for p in store.history_pages("flow:one", "r/2-0.0")] == [5]  # from its result item
+
+
+def _tailed(version: int, first: int, transitions: int) -> UnitRecord:
+    record = _unit(version)
+    record.tail = HistoryPage("flow:one", "r", first, Blob(data=b"tail"), 3, transitions, "", "")
+    return record
+
+
+def test_a_records_history_tail_is_read_after_its_pages_and_metered_with_them(store: Any) -> None:
+    store.put_history_page(_page("r", 1, 3))
+    store.save_unit(_tailed(1, 8, 2), 0)
+    loaded = store.get_unit("flow:one", "r")
+    assert (loaded.tail.first_event_id, loaded.tail.events.data, loaded.tail.count, loaded.tail.transitions) == (
+        8, b"tail", 3, 2)
+    assert "tail_first" not in loaded.attrs
+    assert [(p.first_event_id, p.events.data) for p in store.history_pages("flow:one", "r")] == [
+        (1, b"[]"), (8, b"tail")]
+    assert store.metered_transitions("flow:one") == 5
+    assert store.usage("flow", "2026-11-26") == 3  # the Usage index counts pages: the tail once it is one
+
+    store.put_history_page(_page("r", 8, 7))  # the tail written out as a page, and the record without it
+    store.save_unit(_unit(2), 1)
+    assert store.get_unit("flow:one", "r").tail is None
+    assert [p.transitions for p in store.history_pages("flow:one", "r")] == [3, 7]
+    assert store.metered_transitions("flow:one") == 10
+    assert store.usage("flow", "2026-11-26") == 10
+
+
+def test_a_page_left_at_or_after_the_tail_by_a_crashed_step_is_not_read(store: Any) -> None:
+    # A step wrote the tail out as page 8 and crashed before its record; run again, it kept the events on the
+    # record (a tail from event 8) instead.
+    store.put_history_page(_page("r", 1, 3))
+    store.put_history_page(_page("r", 8, 9))
+    store.save_unit(_tailed(1, 8, 2), 0)
+    assert [(p.first_event_id, p.transitions) for p in store.history_pages("flow:one", "r")] == [(1, 3), (8, 2)]
+    assert store.metered_transitions("flow:one") == 5
+    newest_first = store.history_pages_from("flow:one", "r", 99, True, 5)
+    assert [(p.first_event_id, p.events.data) for p in newest_first] == [(8, b"tail"), (1, b"[]")]
+    oldest_first = store.history_pages_from("flow:one", "r", 1, False, 5)
+    assert [(p.first_event_id, p.events.data) for p in oldest_first] == [(1, b"[]"), (8, b"tail")]
+
+
+def test_history_is_paged_through_the_tail_both_ways(store: Any) -> None:
+    for first in (1, 4, 7):
+        store.put_history_page(_page("r", first, 1))
+    store.save_unit(_tailed(1, 10, 1), 0)
+    forward = [p.first_event_id for p in store.history_pages_from("flow:one", "r", 1, False, 2)]
+    rest = [p.first_event_id for p in store.history_pages_from("flow:one", "r", 7, False, 2)]
+    assert (forward, rest) == ([1, 4], [7, 10])
+    assert [p.first_event_id for p in store.history_pages_from("flow:one", "r", 11, True, 2)] == [10, 7]
+    assert [p.first_event_id for p in store.history_pages_from("flow:one", "r", 9, True, 2)] == [7, 4]
+    assert [p.first_event_id for p in store.history_pages_from("flow:one", "r", 12, True, 1)] == [10]
+
+
+def test_a_records_capacity_is_its_stored_size_in_write_and_read_units(store: Any) -> None:
+    small = _unit(1)
+    assert store.unit_capacity(small) == Capacity(1, 1)
+    large = _unit(1)
+    large.snapshot = Blob(data=b"x" * 5000)
+    assert store.unit_capacity(large) == Capacity(5, 2)  # 5,000 bytes and the other attributes: 5 KB, 2 x 4 KB
+    tailed = _tailed(1, 8, 2)
+    tailed.tail.events = Blob(data=b"y" * 1100)
+    assert store.unit_capacity(tailed).write_units == 2
 
 
 def test_flow_versions_are_immutable_and_aliases_move(store: Any) -> None:

@@ -52,6 +52,17 @@ class UnitRecord:
     outbox_key: str = ""
     attrs: dict[str, Any] = field(default_factory=dict)
     expires_at: int | None = None  # epoch seconds: retention once the unit ended
+    # The history of the unit's latest steps while it is not a page of its own yet (runtime.history_tail):
+    # committed with the record, read after the unit's pages. `flow` and `day` are not stored with it.
+    tail: HistoryPage | None = None
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What one write and one strongly consistent read of a stored item cost, in capacity units."""
+
+    write_units: int
+    read_units: int
 
 
 @dataclass
@@ -140,6 +151,10 @@ class ExecutionStore(Protocol):
         """
         ...
 
+    def unit_capacity(self, record: UnitRecord) -> Capacity:
+        """What writing (and then reading) the record as it stands would cost, by its stored size."""
+        ...
+
     def list_units(self, execution_id: str, prefix: str) -> list[UnitRecord]:
         """Units whose key starts with `prefix` (snapshots not loaded)."""
         ...
@@ -149,11 +164,12 @@ class ExecutionStore(Protocol):
         ...
 
     def history_pages(self, execution_id: str, unit: str) -> list[HistoryPage]:
-        """The unit's pages in event order."""
+        """The unit's pages in event order, its record's tail last. A page that starts at or after the tail's
+        first event was left by a step that crashed before its record was written: it is not read."""
         ...
 
     def metered_transitions(self, execution_id: str) -> int:
-        """Transitions metered by every step of every unit of the execution (its history pages)."""
+        """Transitions metered by every step of every unit of the execution (its history pages and tails)."""
         ...
 
     def usage(self, flow: str, day: str) -> int:

@@ -134,22 +134,33 @@ class DynamoDbCatalog(DynamoDbTable):
 
     def history_pages_from(self, execution_id: str, unit: str, event_id: int, reverse: bool,
                            limit: int) -> list[HistoryPage]:
+        # The record's tail follows the pages; a page at or after the tail's first event is a crashed step's
+        # leftover (ExecutionStore.history_pages), so the pages read end before it.
+        tail = self._unit_tail(execution_id, unit)
+        end = tail.first_event_id - 1 if tail is not None else 9_999_999_999
         prefix = f"H#{unit}#"
-        first, last = f"{prefix}{0:010d}", f"{prefix}{max(event_id, 0):010d}"
+        first, last = f"{prefix}{0:010d}", f"{prefix}{max(min(event_id, end), 0):010d}"
         base: dict[str, Any] = {
             "TableName": self._table, "ConsistentRead": True,
             "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
         }
         values = {":pk": {"S": execution_pk(execution_id)}, ":lo": {"S": first}, ":hi": {"S": last}}
+        tail_wanted = tail is not None and (event_id >= tail.first_event_id or not reverse)
         if reverse:  # from the page holding the event backwards: one descending query
-            items = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, limit)
+            items = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values},
+                                     limit - 1 if tail_wanted else limit) if limit > int(tail_wanted) else []
         else:
             holding = self._query_upto({**base, "ScanIndexForward": False, "ExpressionAttributeValues": values}, 1)
             start = holding[0]["sk"]["S"] if holding else first
             items = self._query_upto({**base, "ExpressionAttributeValues": {
-                **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{9_999_999_999:010d}"}}}, limit)
-        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
-                            int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+                **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{end:010d}"}}}, limit)
+        pages = [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
+                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+        if tail is None or not tail_wanted:
+            return pages
+        if reverse:
+            return [tail, *pages]
+        return [*pages, tail] if len(pages) < limit else pages
 
     # --- searchable input fields and tag keys --------------------------------------------------------
 

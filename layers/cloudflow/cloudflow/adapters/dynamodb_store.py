@@ -1,6 +1,7 @@
 """ExecutionStore on one DynamoDB table (key `pk`/`sk`), laid out around the access paths.
 
-    pk EX#<execution>  sk U#<unit>                       unit record: version, status, snapshot, outbox
+    pk EX#<execution>  sk U#<unit>                       unit record: version, status, snapshot, outbox, and
+                                                         the history of its latest steps (tail_*) until paged
                        sk H#<unit>#<first event id>      history page (usage_pk/usage_sk: GSI Usage)
                        sk J#<join>                       join: totals, failed, shards done
                        sk J#<join>#S<shard>              join shard: which of its 100 children are counted
@@ -29,18 +30,23 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cloudflow.adapters.dynamodb_catalog import DynamoDbCatalog
+from cloudflow.adapters.dynamodb_item_size import READ_UNIT_BYTES, WRITE_UNIT_BYTES, item_size, units
 from cloudflow.adapters.dynamodb_table import (
     DESERIALIZER,
     FLOWS_PK,
     SERIALIZER,
+    TAIL_FIELDS,
     blob_attrs,
     blob_of,
     conditional_failed,
     execution_pk,
+    tail_attrs,
+    tail_of,
 )
 from cloudflow.errors import ConflictError
 from cloudflow.ports import (
     Blob,
+    Capacity,
     ChildResult,
     HistoryPage,
     JoinCount,
@@ -50,7 +56,7 @@ from cloudflow.ports import (
 
 SHARD_SIZE = 100
 _UNIT_FIELDS = {"pk", "sk", "version", "status", "snap", "snap_ref", "outbox", "outbox_ref", "outbox_key",
-                "expires_at"}
+                "expires_at", *TAIL_FIELDS}
 
 
 class DynamoDbExecutionStore(DynamoDbCatalog):
@@ -75,20 +81,30 @@ class DynamoDbExecutionStore(DynamoDbCatalog):
             status=item["status"]["S"], snapshot=blob_of(item, "snap"), outbox=blob_of(item, "outbox"),
             outbox_key=item.get("outbox_key", {}).get("S", ""), attrs=attrs,
             expires_at=int(item["expires_at"]["N"]) if "expires_at" in item else None,
+            tail=tail_of(item, execution_id, item["sk"]["S"][2:]),
         )
 
-    def save_unit(self, record: UnitRecord, expected_version: int) -> None:
+    @staticmethod
+    def _unit_item(record: UnitRecord) -> dict[str, Any]:
         item: dict[str, Any] = {
             "pk": {"S": execution_pk(record.execution_id)}, "sk": {"S": f"U#{record.unit}"},
             "version": {"N": str(record.version)}, "status": {"S": record.status},
             "outbox_key": {"S": record.outbox_key},
-            **blob_attrs("snap", record.snapshot), **blob_attrs("outbox", record.outbox),
+            **blob_attrs("snap", record.snapshot), **blob_attrs("outbox", record.outbox), **tail_attrs(record.tail),
         }
         if record.expires_at is not None:
             item["expires_at"] = {"N": str(record.expires_at)}
         for key, value in record.attrs.items():
             if value is not None:
                 item[key] = SERIALIZER.serialize(value)
+        return item
+
+    def unit_capacity(self, record: UnitRecord) -> Capacity:
+        size = item_size(self._unit_item(record))
+        return Capacity(units(size, WRITE_UNIT_BYTES), units(size, READ_UNIT_BYTES))
+
+    def save_unit(self, record: UnitRecord, expected_version: int) -> None:
+        item = self._unit_item(record)
         if expected_version == 0:
             condition, values = "attribute_not_exists(pk)", {}
         else:
@@ -128,6 +144,7 @@ class DynamoDbExecutionStore(DynamoDbCatalog):
         self._db.put_item(TableName=self._table, Item=item)
 
     def history_pages(self, execution_id: str, unit: str) -> list[HistoryPage]:
+        tail = self._unit_tail(execution_id, unit)
         items = self._query(execution_pk(execution_id), f"H#{unit}#")
         join_id, dot, index = unit.rpartition(".")
         if dot:
@@ -135,13 +152,24 @@ class DynamoDbExecutionStore(DynamoDbCatalog):
                 "pk": {"S": execution_pk(execution_id)}, "sk": {"S": f"R#{join_id}#{int(index):07d}"}}).get("Item")
             if final is not None and "first_event_id" in final:
                 items.append(final)
-        return [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
-                            int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+        pages = [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
+                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+        if tail is None:
+            return pages
+        return [page for page in pages if page.first_event_id < tail.first_event_id] + [tail]
 
     def metered_transitions(self, execution_id: str) -> int:
-        pages = self._query(execution_pk(execution_id), "H#", projection="transitions")
-        finals = self._query(execution_pk(execution_id), "R#", projection="transitions")
-        return sum(int(item["transitions"]["N"]) for item in (*pages, *finals) if "transitions" in item)
+        pk = execution_pk(execution_id)
+        tails = {item["sk"]["S"][2:]: (int(item["tail_first"]["N"]), int(item["tail_transitions"]["N"]))
+                 for item in self._query(pk, "U#", projection="sk, tail_first, tail_transitions")
+                 if "tail_first" in item}
+        total = sum(transitions for _, transitions in tails.values())
+        for item in self._query(pk, "H#", projection="sk, transitions"):
+            unit, _, first = item["sk"]["S"][2:].rpartition("#")
+            if unit not in tails or int(first) < tails[unit][0]:  # else a crashed step's leftover (history_pages)
+                total += int(item["transitions"]["N"])
+        finals = self._query(pk, "R#", projection="transitions")
+        return total + sum(int(item["transitions"]["N"]) for item in finals if "transitions" in item)
 
     def usage(self, flow: str, day: str) -> int:
         kwargs: dict[str, Any] = {

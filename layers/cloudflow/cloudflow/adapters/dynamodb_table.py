@@ -7,7 +7,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from cloudflow.ports import Blob
+from cloudflow.ports import Blob, HistoryPage
 
 FLOWS_PK = "FLOWS"  # the flow catalog: one partition, as small as the number of flows
 SERIALIZER = TypeSerializer()
@@ -35,6 +35,26 @@ def blob_of(item: dict[str, Any], prefix: str) -> Blob:
     if prefix in item:
         return Blob(data=bytes(item[prefix]["B"]))
     return Blob()
+
+
+TAIL_FIELDS = ("tail", "tail_ref", "tail_first", "tail_count", "tail_transitions")
+"""A unit record's attributes holding its history tail (UnitRecord.tail)."""
+
+
+def tail_attrs(tail: HistoryPage | None) -> dict[str, Any]:
+    """A unit record's history tail as item attributes (none without a tail)."""
+    if tail is None:
+        return {}
+    return {**blob_attrs("tail", tail.events), "tail_first": {"N": str(tail.first_event_id)},
+            "tail_count": {"N": str(tail.count)}, "tail_transitions": {"N": str(tail.transitions)}}
+
+
+def tail_of(item: dict[str, Any], execution_id: str, unit: str) -> HistoryPage | None:
+    """The history tail `tail_attrs` wrote, None when the item has none."""
+    if "tail_first" not in item:
+        return None
+    return HistoryPage(execution_id, unit, int(item["tail_first"]["N"]), blob_of(item, "tail"),
+                       int(item["tail_count"]["N"]), int(item["tail_transitions"]["N"]), "", "")
 
 
 def conditional_failed(error: ClientError) -> bool:
@@ -69,6 +89,13 @@ class DynamoDbTable:
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _unit_tail(self, execution_id: str, unit: str) -> HistoryPage | None:
+        """The history tail of a unit's record (None: no record, or no tail)."""
+        key = {"pk": {"S": execution_pk(execution_id)}, "sk": {"S": f"U#{unit}"}}
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True, Key=key,
+                                 ProjectionExpression=", ".join(TAIL_FIELDS)).get("Item")
+        return None if item is None else tail_of(item, execution_id, unit)
 
     def _query_upto(self, kwargs: dict[str, Any], count: int) -> list[dict[str, Any]]:
         """Up to `count` items of a query (following its pages: a 1 MB page may hold fewer)."""

@@ -92,5 +92,5 @@ def _mark_running(rt: Runtime, record: UnitRecord, count: int) -> RedriveResult:
     attrs: dict[str, Any] = {key: value for key, value in record.attrs.items() if key != "stop_ms"}
     attrs.update(redrive_count=count, redrive_ms=now)
     rt.store.save_unit(UnitRecord(record.execution_id, ROOT_UNIT, record.version + 1, ExecutionStatus.RUNNING.value,
-                                  record.snapshot, Blob(), "", attrs, None), record.version)
+                                  record.snapshot, Blob(), "", attrs, None, record.tail), record.version)
     return RedriveResult(now, count)

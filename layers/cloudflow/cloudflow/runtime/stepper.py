@@ -26,6 +26,7 @@ from cloudflow.runtime import fan_out
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
 from cloudflow.runtime.flows import machine_for
+from cloudflow.runtime.history_tail import place_history
 from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.in_step_tasks import answer_tasks_in_step
 from cloudflow.runtime.messages import WorkMessage
@@ -165,24 +166,21 @@ def _absorb(context: StepContext, decision: Any) -> None:
 
 
 def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
-    """Write the history page, then the record with its outbox, conditional on the version read."""
+    """Write the history pages, then the record with its outbox (and history tail), conditional on the version
+    read."""
     record, snapshot = context.record, context.snapshot
     ended = snapshot.status != ExecutionStatus.RUNNING
     retention_s = rt.settings.history_retention_days * 86400
     expires = context.now_ms // 1000 + retention_s
-    if context.history:
-        first = context.history[0]["id"]
-        events = rt.codec.encode(context.history, f"history/{context.execution_id}/{context.unit}/{first}")
-        context.page = HistoryPage(context.execution_id, context.unit, first, events, len(context.history),
-                                   context.transitions, context.flow, iso_from_ms(context.now_ms)[:10], expires)
     if record.version == 0 and record.unit != ROOT_UNIT and snapshot.status == ExecutionStatus.SUCCEEDED:
         # A child that succeeded in one step keeps no record: its report carries the page. One that failed
         # keeps it: a redrive resumes from where it stopped.
+        if context.history:
+            first = context.history[0]["id"]
+            events = rt.codec.encode(context.history, f"history/{context.execution_id}/{context.unit}/{first}")
+            context.page = HistoryPage(context.execution_id, context.unit, first, events, len(context.history),
+                                       context.transitions, context.flow, iso_from_ms(context.now_ms)[:10], expires)
         return
-    rt.crash_point("before-page")
-    if context.page is not None:
-        rt.store.put_history_page(context.page)
-    rt.crash_point("before-record")
     version = record.version + 1
     attrs = dict(record.attrs)
     attrs["transitions"] = snapshot.transitions
@@ -198,6 +196,12 @@ def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
                                f"outbox/{record.execution_id}/{record.unit}/{version}"),
         outbox_key=message_key, attrs=attrs, expires_at=expires if ended else None,
     )
+    placement = place_history(rt, context, updated, expires)
+    updated.tail = placement.tail
+    rt.crash_point("before-page")
+    for page in placement.pages:
+        rt.store.put_history_page(page)
+    rt.crash_point("before-record")
     rt.store.save_unit(updated, record.version)
     context.record = updated
     rt.crash_point("after-record")
