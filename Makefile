@@ -35,4 +35,4 @@ bench: $(BIN)/cloudflow
 	$(BIN)/python bench/engine.py
 
 bench-runtime: $(BIN)/cloudflow
-	$(BIN)/python bench/runtime.py
+	$(BIN)/python bench/runtime.py --load 20

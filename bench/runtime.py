@@ -45,10 +45,15 @@ What is counted, and how:
   iterations, all alike); the highest peak of one invocation is reported (moto's allocations during the
   calls included), with the growth of the process's `ru_maxrss` over the run. Traced invocations run about
   3x slower, which overstates those runs' Lambda durations a little.
+- **At load** (`--load N`): each workload but the Map series again, as N executions started together before
+  the pump runs. Queue batches then hold up to 10 messages, as Lambda's event source mappings fill theirs on a
+  busy queue, so a step invocation, its ReceiveMessage and its DeleteMessageBatch serve up to 10 steps of
+  different executions; a start is still one invocation each. Executions started at the same instant keep
+  in step (their retries fall due together), so this is the full-batch case: the figure a busy stack tends to.
 - moto's SQS does O(queue length) work per request, so a 10,000-item Map (10,000 messages queued at once)
   takes about 40 minutes; `speed_up_moto_clock` makes moto read the same clock without datetime arithmetic.
 
-    .venv/bin/python bench/runtime.py [--quick] [--only PATTERN] [--map-items N] [--json]
+    .venv/bin/python bench/runtime.py [--quick] [--only PATTERN] [--map-items N] [--load N] [--json]
 """
 
 from __future__ import annotations
@@ -175,6 +180,26 @@ def _print_breakdown(rows: list[dict[str, Any]]) -> None:
               f"{without:>9.6f}")
 
 
+def print_at_load(rows: list[dict[str, Any]], loaded: list[dict[str, Any]]) -> None:
+    alone = {row["workload"]: row for row in rows}
+    print()
+    print(f"At load: {loaded[0]['executions']} executions of each workload started together (queue batches of up to "
+          f"10); $ per 1,000 transitions at template memory")
+    header = (f"{'workload':<40} {'status':<9} {'trans':>7} {'λ inv/exec':>10} {'alone':>9} {'at load':>9} {'x SFN':>6}"
+              f"  target")
+    print(header)
+    print("-" * len(header))
+    for row in loaded:
+        single = alone.get(row["workload"])
+        price = row["usd_per_1k_transitions"]["template_memory"]
+        invocations = sum(row["lambda_invocations"].values()) / row["executions"]
+        mark = "" if row["as_expected"] else " !"
+        print(f"{row['workload']:<40} {row['status'][:9]:<9} {row['transitions']:>7} {invocations:>10.2f} "
+              f"{single['usd_per_1k_transitions']['template_memory'] if single else float('nan'):>9.6f} "
+              f"{price:>9.6f} {row['x_cheaper_than_sfn_standard']:>5.1f}x  {'PASS' if row['meets_target'] else 'FAIL'}"
+              f"{mark}")
+
+
 def _print_map_series(series: list[dict[str, Any]]) -> None:
     print()
     print("Map series (inline Map, 2 Pass states per item): per item")
@@ -202,23 +227,37 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only workloads matching this name or glob, e.g. 'order/*' (repeatable)")
     parser.add_argument("--map-items", type=int, action="append", metavar="N",
                         help=f"Map series sizes (repeatable; default {', '.join(map(str, MAP_SERIES))})")
+    parser.add_argument("--load", type=int, metavar="N", default=0,
+                        help="also run each workload but the Map series as N executions started together")
     args = parser.parse_args(argv)
+    if args.load < 0 or args.load == 1:
+        parser.error("--load takes at least 2 executions")
     sizes = args.map_items or [n for n in MAP_SERIES if not (args.quick and n in QUICK_SKIPS)]
 
     speed_up_moto_clock()
     warnings.filterwarnings("ignore", message="No application metrics to publish")  # a step that metered nothing
-    rows = []
-    for case in all_cases(sizes, args.only):
-        print(f"running {case.name} ...", file=sys.stderr, flush=True)
-        rows.append(summary(run_case(case)))
-        print(f"  {rows[-1]['status']}, {rows[-1]['transitions']} transitions, {rows[-1]['wall_seconds']:.1f} s",
-              file=sys.stderr, flush=True)
+    cases = all_cases(sizes, args.only)
+    rows = [_run(case, 1) for case in cases]
+    loaded = [_run(case, args.load) for case in cases if args.load and case.map_items is None]
     if args.json:
-        print(json.dumps({"workloads": rows, "target_usd_per_1k": TARGET_PER_1K,
+        print(json.dumps({"workloads": rows, "at_load": loaded, "target_usd_per_1k": TARGET_PER_1K,
                           "sfn_standard_usd_per_1k": SFN_STANDARD_PER_1K}, indent=2))
     else:
         print_tables(rows)
+        if loaded:
+            print_at_load(rows, loaded)
+            for row in loaded:
+                if not row["as_expected"]:
+                    print(f"!!! {row['workload']} at load: ended {row['status']} ({row['error']})")
     return 0
+
+
+def _run(case: Case, executions: int) -> dict[str, Any]:
+    print(f"running {case.name}{f' x {executions}' if executions > 1 else ''} ...", file=sys.stderr, flush=True)
+    row = summary(run_case(case, executions))
+    print(f"  {row['status']}, {row['transitions']} transitions, {row['wall_seconds']:.1f} s", file=sys.stderr,
+          flush=True)
+    return row
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def summary(result: Result) -> dict[str, Any]:
     kinds = Counter(inv.kind for inv in result.invocations)
     peaks = [inv.peak_bytes for inv in result.invocations if inv.peak_bytes is not None]
     row: dict[str, Any] = {
-        "workload": result.name, "status": result.status, "error": result.error,
+        "workload": result.name, "executions": result.executions, "status": result.status, "error": result.error,
         "expected": {"status": result.expected[0], "error": result.expected[1]}, "as_expected": result.as_expected,
         "transitions": result.transitions, "wall_seconds": round(result.wall_seconds, 3),
         "requests": dict(sorted(result.usage.requests.items())), "requests_by_service": dict(by_service(result)),

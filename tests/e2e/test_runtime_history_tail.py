@@ -20,9 +20,9 @@ from tests.e2e.conftest import REPO
 from tests.e2e.test_runtime_crashes import CrashOnce
 from tests.e2e.test_runtime_examples import (
     Run,
+    _fast_stacks,  # noqa: F401 (autouse: one parse of template.yaml per session)
     event_ids_strictly_increase,
     example,
-    parse_template_once,
     pure_outcome,
     run_on_pure_engine,
     start,
@@ -30,11 +30,6 @@ from tests.e2e.test_runtime_examples import (
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
 DAY_MS = 86_400_000
-
-
-@pytest.fixture(autouse=True)
-def _fast_stacks(monkeypatch: pytest.MonkeyPatch) -> None:
-    parse_template_once(monkeypatch)
 
 
 def _execution(arn: str) -> str:

@@ -13,8 +13,8 @@ import pytest
 
 from tests.e2e.test_runtime_examples import (
     FLOW,
+    _fast_stacks,  # noqa: F401 (autouse: one parse of template.yaml per session)
     example,
-    parse_template_once,
     pure_outcome,
     run_example,
     run_on_pure_engine,
@@ -23,11 +23,6 @@ from tests.e2e.test_runtime_examples import (
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
-
-
-@pytest.fixture(autouse=True)
-def _fast_stacks(monkeypatch: pytest.MonkeyPatch) -> None:
-    parse_template_once(monkeypatch)
 
 
 @contextmanager
