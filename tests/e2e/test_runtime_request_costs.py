@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.test_runtime_examples import (
     FLOW,
+    Run,
     _fast_stacks,  # noqa: F401 (autouse: one parse of template.yaml per session)
     example,
     pure_outcome,
@@ -78,6 +79,22 @@ def test_mocked_top_level_states_are_numbered_on_the_root_record(local_runtime: 
     assert _items(run.lr, "M#") == []
     record = run.lr.runtime.store.get_unit(run.arn.split(":", 6)[-1], "r")
     assert record.attrs["mock_calls"] == {"DetectFace": 3, "CropFace": 1, "NotifyThumbnailReady": 1}
+
+
+def test_an_execution_started_before_counts_rode_on_the_record_keeps_its_counter_items(local_runtime: Any) -> None:
+    flow = example("image-pipeline")
+    lr = local_runtime(mock_config=flow.mock_config)
+    start_ms = lr.clock.now_ms()
+    arn = start(lr, flow.definition, flow.input, flow="image-pipeline", testCase="ThrottledThenDetected")
+    # As a record written by the previous release looks: no mock_calls attribute.
+    key = {"pk": {"S": f"EX#{arn.split(':', 6)[-1]}"}, "sk": {"S": "U#r"}}
+    lr.runtime.store._db.update_item(TableName=lr.resources.table, Key=key, UpdateExpression="REMOVE mock_calls")
+    run = Run(lr, arn, start_ms, lr.pump())
+    pure = run_on_pure_engine(flow.text, flow.input, flow.resolver("ThrottledThenDetected"), start_ms,
+                              flow="image-pipeline")
+
+    assert run.outcome() == pure_outcome(pure)
+    assert {item["sk"]["S"] for item in _items(lr, "M#")} == {"M#DetectFace", "M#CropFace", "M#NotifyThumbnailReady"}
 
 
 def test_mocked_states_inside_a_map_keep_their_shared_counter(local_runtime: Any) -> None:

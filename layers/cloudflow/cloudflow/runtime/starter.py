@@ -24,6 +24,7 @@ from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.outgoing import send
 from cloudflow.runtime.runtime import Runtime
 from cloudflow.runtime.search_index import index_start
+from cloudflow.runtime.step_context import MOCK_CALLS
 from cloudflow.runtime.tokens import token_prefix
 
 
@@ -110,6 +111,7 @@ def start_execution(rt: Runtime, request: StartRequest) -> StartResult:
         "flow": request.flow, "flow_version": version, "name": name, "start_ms": now, "input_digest": digest,
         "test_case": request.test_case, "mock_config": mock_key, "max_transitions": request.max_transitions,
         "transitions": 0, "tags": tags_to_attr(tags), FANNED_OUT: False,
+        MOCK_CALLS: {} if request.test_case is not None else None,
         "gsi1pk": f"FLOW#{request.flow}", "gsi1sk": f"{now:013d}#{name}",
     }
     if request.parent is not None:

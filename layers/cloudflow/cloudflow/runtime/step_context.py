@@ -9,6 +9,9 @@ from cloudflow.asl.model import StateMachine
 from cloudflow.core.snapshot import ExecutionSnapshot
 from cloudflow.ports import HistoryPage, UnitRecord
 
+MOCK_CALLS = "mock_calls"
+"""A root record's attribute: the mocked calls of each top-level state so far (an execution with a test case)."""
+
 
 @dataclass
 class StepContext:
@@ -23,12 +26,14 @@ class StepContext:
     transitions: int = 0
     page: HistoryPage | None = None
     # Mocked calls per top-level state so far (task_answers.mock_resolver): read from the record, written back
-    # with the step's commit.
-    mock_calls: dict[str, int] = field(default_factory=dict)
+    # with the step's commit. None: the execution counts them elsewhere (it has no test case, or it started
+    # before counts were kept on the record).
+    mock_calls: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
-        stored = self.record.attrs.get("mock_calls") or {}
-        self.mock_calls = {str(state): int(count) for state, count in stored.items()}
+        stored = self.record.attrs.get(MOCK_CALLS)
+        if stored is not None:
+            self.mock_calls = {str(state): int(count) for state, count in stored.items()}
 
     @property
     def execution_id(self) -> str:

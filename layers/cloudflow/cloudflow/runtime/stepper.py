@@ -31,7 +31,7 @@ from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.in_step_tasks import answer_tasks_in_step
 from cloudflow.runtime.messages import WorkMessage
 from cloudflow.runtime.runtime import Runtime
-from cloudflow.runtime.step_context import StepContext
+from cloudflow.runtime.step_context import MOCK_CALLS, StepContext
 from cloudflow.runtime.timers import EARLY_TOLERANCE_MS, arm
 from cloudflow.runtime.tokens import token_prefix
 
@@ -184,8 +184,8 @@ def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
     version = record.version + 1
     attrs = dict(record.attrs)
     attrs["transitions"] = snapshot.transitions
-    if context.mock_calls:
-        attrs["mock_calls"] = context.mock_calls
+    if context.mock_calls is not None:
+        attrs[MOCK_CALLS] = context.mock_calls
     fan_out.note_fan_outs(attrs, context.commands)
     if ended:
         attrs["stop_ms"] = context.now_ms

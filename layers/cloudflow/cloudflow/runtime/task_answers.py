@@ -53,9 +53,10 @@ def mock_resolver(rt: Runtime, context: StepContext) -> TaskResolver | None:
 
     def numbering(task: InvokeTask) -> int:
         frame = context.snapshot.frames.get(task.frame_id)
-        if context.unit == ROOT_UNIT and frame is not None and frame.machine_path == "":
-            number = context.mock_calls.get(task.state_name, 0)
-            context.mock_calls[task.state_name] = number + 1
+        counts = context.mock_calls
+        if counts is not None and context.unit == ROOT_UNIT and frame is not None and frame.machine_path == "":
+            number = counts.get(task.state_name, 0)
+            counts[task.state_name] = number + 1
             return number
         return rt.store.mock_invocation(record.execution_id, task.state_name, task.token)
 
