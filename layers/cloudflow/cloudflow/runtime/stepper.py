@@ -1,7 +1,8 @@
 """The step service: load a unit, advance it to a durable boundary, commit one write, dispatch.
 
     message --> load record --> advance (answer request-response tasks in the same step: in_step_tasks)
-            --> write history page --> conditional write of the record (+ outbox) --> dispatch
+            --> write history pages, if any (history_tail: a step's events may wait on the record instead)
+            --> conditional write of the record (+ outbox, + history tail) --> dispatch
 
 A message whose event is stale (already applied: a duplicate, or a redelivery after a crash) changes
 nothing; if it is the very message whose step wrote the current outbox, the outbox is dispatched
