@@ -35,7 +35,9 @@ def register(app: APIGatewayRestResolver, services: ApiServices) -> None:
 
     @app.get("/usage", tags=TAGS, summary="State transitions per flow per day (UTC)",
              description=f"Every day from `from` to `to` (inclusive, at most {MAX_DAYS} days; both default to "
-                         "today), for one flow or every flow of the catalog.",
+                         "today), for one flow or every flow of the catalog. A transition counts on the day it "
+                         "happened, once its history is paged: a running execution's latest ones may take up to 30 "
+                         "minutes to show here (its own count, `/executions/{arn}/usage`, has them at once).",
              responses=error_responses(400, 404))
     def usage(
         flow: Annotated[str | None, Query(pattern=NAME_PATTERN, description="One flow (default: all).")] = None,
