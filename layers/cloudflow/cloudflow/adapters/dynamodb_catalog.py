@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cloudflow.adapters.dynamodb_table import FLOWS_PK, DynamoDbTable, blob_of, conditional_failed, execution_pk
+from cloudflow.adapters.dynamodb_table import FLOWS_PK, DynamoDbTable, conditional_failed, execution_pk, page_of
 from cloudflow.ports import (
     ExecutionSummary,
     FlowRecord,
@@ -154,8 +154,7 @@ class DynamoDbCatalog(DynamoDbTable):
             start = holding[0]["sk"]["S"] if holding else first
             items = self._query_upto({**base, "ExpressionAttributeValues": {
                 **values, ":lo": {"S": start}, ":hi": {"S": f"{prefix}{end:010d}"}}}, limit)
-        pages = [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
-                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+        pages = [page_of(item, execution_id, unit) for item in items]
         if tail is None or not tail_wanted:
             return pages
         if reverse:

@@ -40,6 +40,7 @@ from cloudflow.adapters.dynamodb_table import (
     blob_of,
     conditional_failed,
     execution_pk,
+    page_of,
     tail_attrs,
     tail_of,
 )
@@ -152,8 +153,7 @@ class DynamoDbExecutionStore(DynamoDbCatalog):
                 "pk": {"S": execution_pk(execution_id)}, "sk": {"S": f"R#{join_id}#{int(index):07d}"}}).get("Item")
             if final is not None and "first_event_id" in final:
                 items.append(final)
-        pages = [HistoryPage(execution_id, unit, int(i["first_event_id"]["N"]), blob_of(i, "events"),
-                             int(i["count"]["N"]), int(i["transitions"]["N"]), "", "") for i in items]
+        pages = [page_of(item, execution_id, unit) for item in items]
         if tail is None:
             return pages
         return [page for page in pages if page.first_event_id < tail.first_event_id] + [tail]

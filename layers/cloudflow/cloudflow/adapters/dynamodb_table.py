@@ -37,6 +37,12 @@ def blob_of(item: dict[str, Any], prefix: str) -> Blob:
     return Blob()
 
 
+def page_of(item: dict[str, Any], execution_id: str, unit: str) -> HistoryPage:
+    """A history page item (or a result item carrying its child's last page) as the page it holds."""
+    return HistoryPage(execution_id, unit, int(item["first_event_id"]["N"]), blob_of(item, "events"),
+                       int(item["count"]["N"]), int(item["transitions"]["N"]), "", "")
+
+
 TAIL_FIELDS = ("tail", "tail_ref", "tail_first", "tail_count", "tail_transitions")
 """A unit record's attributes holding its history tail (UnitRecord.tail)."""
 

@@ -59,15 +59,27 @@ def place_history(rt: Runtime, context: StepContext, record: UnitRecord, expires
         else:
             events, transitions = earlier_events, earlier.transitions
     events = events + context.history
-    transitions += context.transitions
     if not events:
         return HistoryPlacement(pages, None)
-    first = int(events[0]["id"])
-    blob = rt.codec.encode(events, f"history/{context.execution_id}/{context.unit}/{first}")
-    page = _page(context, first, blob, events, transitions, day, expires)
-    if blob.ref is None and _soon_stepped_again(context, events) and _affordable(rt, record, page):
+    page = _encoded_page(rt, context, events, transitions + context.transitions, day, expires)
+    if page.events.ref is None and _soon_stepped_again(context, events) and _affordable(rt, record, page):
         return HistoryPlacement(pages, dataclasses.replace(page, expires_at=None))
     return HistoryPlacement([*pages, page], None)
+
+
+def step_page(rt: Runtime, context: StepContext, expires: int) -> HistoryPage | None:
+    """The step's events as one page of their own (None when it recorded none): a child that ended in its first
+    step keeps no record, so no tail either."""
+    if not context.history:
+        return None
+    return _encoded_page(rt, context, context.history, context.transitions, iso_from_ms(context.now_ms)[:10], expires)
+
+
+def _encoded_page(rt: Runtime, context: StepContext, events: list[dict[str, Any]], transitions: int, day: str,
+                  expires: int) -> HistoryPage:
+    first = int(events[0]["id"])
+    blob = rt.codec.encode(events, f"history/{context.execution_id}/{context.unit}/{first}")
+    return _page(context, first, blob, events, transitions, day, expires)
 
 
 def _page(context: StepContext, first: int, blob: Blob, events: list[dict[str, Any]], transitions: int, day: str,

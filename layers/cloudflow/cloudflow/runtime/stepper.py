@@ -20,14 +20,13 @@ from cloudflow.core.events import ChildrenFinished, ChildStarted, WakeUpDue
 from cloudflow.core.redrive import REDRIVABLE
 from cloudflow.core.snapshot import ExecutionStatus, child_snapshot
 from cloudflow.core.states.carry_over import resumed_frame
-from cloudflow.core.timestamps import iso_from_ms
 from cloudflow.errors import ConflictError
-from cloudflow.ports import HistoryPage, UnitRecord
+from cloudflow.ports import UnitRecord
 from cloudflow.runtime import fan_out
 from cloudflow.runtime.codec import command_from_dict, command_to_dict, event_from_dict
 from cloudflow.runtime.dispatcher import dispatch
 from cloudflow.runtime.flows import machine_for
-from cloudflow.runtime.history_tail import place_history
+from cloudflow.runtime.history_tail import place_history, step_page
 from cloudflow.runtime.identity import ROOT_UNIT
 from cloudflow.runtime.in_step_tasks import answer_tasks_in_step
 from cloudflow.runtime.messages import WorkMessage
@@ -176,11 +175,7 @@ def _commit(rt: Runtime, context: StepContext, message_key: str) -> None:
     if record.version == 0 and record.unit != ROOT_UNIT and snapshot.status == ExecutionStatus.SUCCEEDED:
         # A child that succeeded in one step keeps no record: its report carries the page. One that failed
         # keeps it: a redrive resumes from where it stopped.
-        if context.history:
-            first = context.history[0]["id"]
-            events = rt.codec.encode(context.history, f"history/{context.execution_id}/{context.unit}/{first}")
-            context.page = HistoryPage(context.execution_id, context.unit, first, events, len(context.history),
-                                       context.transitions, context.flow, iso_from_ms(context.now_ms)[:10], expires)
+        context.page = step_page(rt, context, expires)
         return
     version = record.version + 1
     attrs = dict(record.attrs)
